@@ -1,0 +1,26 @@
+# Every external dependency in one place. Debian 12 package names in brackets.
+find_package(MPI REQUIRED COMPONENTS C CXX)                       # [libopenmpi-dev]
+find_package(OpenMP REQUIRED COMPONENTS CXX)
+find_package(Boost 1.74 REQUIRED COMPONENTS mpi serialization)     # [libboost-mpi-dev ...]
+find_package(CLI11 REQUIRED)                                      # [libcli11-dev]
+find_package(hwy REQUIRED)                                        # [libhwy-dev]
+
+# HDF5 must be the parallel build [libhdf5-openmpi-dev]; a serial HDF5 cannot
+# write one file from many ranks, so refuse it here rather than at run time.
+set(HDF5_PREFER_PARALLEL TRUE)
+find_package(HDF5 REQUIRED COMPONENTS C)
+if(NOT HDF5_IS_PARALLEL)
+  message(FATAL_ERROR
+    "rankwise needs a parallel (MPI) HDF5 build, but found a serial one at "
+    "${HDF5_INCLUDE_DIRS}. On Debian: apt-get install libhdf5-openmpi-dev; on a "
+    "cluster: module load an MPI-enabled hdf5 (e.g. hdf5/parallel).")
+endif()
+
+# Random123 is header-only [librandom123-dev].
+find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
+
+# GeographicLib and shapelib (used by the polygons driver).
+find_library(GEOGRAPHICLIB_LIBRARY NAMES Geographic GeographicLib)  # [libgeographiclib-dev]
+find_path(GEOGRAPHICLIB_INCLUDE_DIR GeographicLib/PolygonArea.hpp)
+find_library(SHAPELIB_LIBRARY NAMES shp)                            # [libshp-dev]
+find_path(SHAPELIB_INCLUDE_DIR shapefil.h)

@@ -1,0 +1,37 @@
+#pragma once
+/// Registration of the driver subcommands (each in src/cli/<driver>_command.cpp).
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "rankwise/driver/run.hpp"
+#include "rankwise/parallel/comm.hpp"
+
+namespace rankwise::cli {
+
+/// Common options as typed, validated after parsing into driver::CommonOptions.
+struct CommonText {
+  std::string output;
+  bool overwrite = false;
+  std::string threads;
+  bool quiet = false;
+  [[nodiscard]] driver::CommonOptions validate() const;
+};
+
+/// Adds --output/-o, --overwrite, --threads, --quiet to a subcommand.
+void add_common_options(CLI::App& sub, CommonText& common, const std::string& default_output);
+
+/// A registered subcommand: its CLI11 app and how to run it once parsed.
+struct Subcommand {
+  CLI::App* app = nullptr;
+  std::function<int(const parallel::Comm&, const std::string& command_line)> run;
+};
+
+/// Every driver subcommand, registered on `app`.
+[[nodiscard]] std::vector<Subcommand> make_subcommands(CLI::App& app);
+
+/// One registration function per driver.
+[[nodiscard]] Subcommand make_pi_command(CLI::App& app);
+
+}  // namespace rankwise::cli

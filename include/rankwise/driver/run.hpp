@@ -1,0 +1,82 @@
+#pragma once
+/// What every driver run shares: the communicator, common options, phase timers, messages,
+/// and the output file (temporary name, provenance, timings, atomic rename).
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "rankwise/io/h5.hpp"
+#include "rankwise/io/output_path.hpp"
+#include "rankwise/parallel/comm.hpp"
+#include "rankwise/timing/phase_timer.hpp"
+
+namespace rankwise::driver {
+
+/// Options common to every subcommand.
+struct CommonOptions {
+  std::string output;      ///< final HDF5 path
+  bool overwrite = false;  ///< replace an existing output
+  int threads = 1;         ///< OpenMP threads per rank
+  bool quiet = false;      ///< no summary, progress or timing table
+};
+
+/// One run of one driver on every rank.
+class Run {
+ public:
+  Run(const parallel::Comm& comm, CommonOptions options, std::string command_line);
+  ~Run();
+  Run(const Run&) = delete;
+  Run& operator=(const Run&) = delete;
+
+  [[nodiscard]] const parallel::Comm& comm() const noexcept { return comm_; }
+  [[nodiscard]] const CommonOptions& options() const noexcept { return options_; }
+  [[nodiscard]] int threads() const noexcept { return options_.threads; }
+  [[nodiscard]] timing::PhaseTimer& timer() noexcept { return timer_; }
+  /// Seconds since the run started.
+  [[nodiscard]] double elapsed() const;
+
+  /// Print a line on rank 0 (stdout) unless --quiet.
+  void say(const std::string& line) const;
+
+  /// collective: check the output path now (exists without --overwrite, unwritable
+  /// directory) so a bad path fails before any work.
+  void reserve_output();
+  /// collective: create the file under its temporary name, write provenance, let `fill`
+  /// write the driver's groups, write /timings, close, and rename into place.
+  void write_output(const std::function<void(io::Group& root)>& fill);
+  /// collective: print the per-phase min/avg/max/imbalance table on rank 0.
+  void report_timings() const;
+
+ private:
+  const parallel::Comm& comm_;
+  CommonOptions options_;
+  std::string command_line_;
+  timing::PhaseTimer timer_;
+  double start_;
+  std::unique_ptr<io::OutputPath> output_;
+};
+
+/// Progress of a long loop, shown on rank 0: an updating line on a terminal, a plain line
+/// about every 10 s otherwise (batch logs). Silent with --quiet or for short runs.
+class Progress {
+ public:
+  Progress(const Run& run, std::string what, double total);
+  /// Report `done` of `total`; `extra` is appended (e.g. "1.2e9 interactions/s").
+  void update(double done, const std::string& extra = {});
+  /// Clear the terminal line, if one was drawn.
+  ~Progress();
+
+ private:
+  bool enabled_;
+  bool tty_;
+  std::string what_;
+  double total_;
+  double start_;
+  double last_print_ = 0;
+  bool drew_ = false;
+};
+
+/// Human-friendly number with an SI suffix: 2.5e9 -> "2.50 G".
+[[nodiscard]] std::string si(double value);
+
+}  // namespace rankwise::driver

@@ -1,0 +1,87 @@
+// `rankwise pi` options.
+#include <cerrno>
+#include <cstdlib>
+#include <memory>
+
+#include "rankwise/cli/parse.hpp"
+#include "rankwise/cli/subcommands.hpp"
+#include "rankwise/pi/pi_driver.hpp"
+#include "rankwise/pi/series.hpp"
+
+namespace rankwise::cli {
+namespace {
+struct PiText {
+  CommonText common;
+  std::string method = "series";
+  std::string terms;
+  std::string samples;
+  std::string seed = "42";
+  std::string tolerance;
+  std::string batch = "1e7";
+  bool sweep = false;
+};
+}  // namespace
+
+Subcommand make_pi_command(CLI::App& app) {
+  auto text = std::make_shared<PiText>();
+  auto* sub = app.add_subcommand("pi", "Estimate pi: midpoint series or Monte Carlo");
+  sub->footer(
+      "Examples:\n"
+      "  mpiexec -n 2 rankwise pi                         # series, N = 1e9\n"
+      "  mpiexec -n 4 rankwise pi --terms 1e11 --threads 2\n"
+      "  rankwise pi --method montecarlo --samples 1e9 --seed 7\n"
+      "  rankwise pi --tolerance 1e-12                    # grow N until |pi_N - pi| < 1e-12\n"
+      "  rankwise pi --sweep --terms 1e9 -o sweep.h5      # N = 10, 100, ..., 1e9");
+  sub->add_option("--method", text->method, "series | montecarlo")
+      ->check(CLI::IsMember({"series", "montecarlo"}))
+      ->capture_default_str();
+  sub->add_option("-n,--terms", text->terms,
+                  "Series terms N (1e9 by default; the limit with --tolerance)");
+  sub->add_option("--samples", text->samples,
+                  "Monte Carlo samples (1e8 by default; the limit with --tolerance)");
+  sub->add_option("--seed", text->seed, "Monte Carlo seed (64-bit)")->capture_default_str();
+  sub->add_option("--tolerance", text->tolerance, "Stop once |estimate - pi| < T");
+  sub->add_option("--batch", text->batch, "Monte Carlo samples added per tolerance step")
+      ->capture_default_str();
+  sub->add_flag("--sweep", text->sweep, "Estimates for N = 10, 100, ... up to --terms/--samples");
+  add_common_options(*sub, text->common, "rankwise-pi.h5");
+
+  return {sub, [text](const parallel::Comm& comm, const std::string& command_line) {
+            pi::PiOptions o;
+            o.method = text->method == "montecarlo" ? pi::Method::montecarlo : pi::Method::series;
+            const bool series = o.method == pi::Method::series;
+            if (series && !text->samples.empty()) {
+              throw UsageError("--samples: applies to --method montecarlo; use --terms");
+            }
+            if (!series && !text->terms.empty()) {
+              throw UsageError("--terms: applies to --method series; use --samples");
+            }
+            if (series) {
+              o.count = text->terms.empty() ? 1'000'000'000
+                                            : parse_count(text->terms, "--terms",
+                                                          pi::series_max_terms);
+            } else {
+              o.count = text->samples.empty() ? 100'000'000
+                                              : parse_count(text->samples, "--samples");
+            }
+            {
+              const std::string& s = text->seed;
+              if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) {
+                throw UsageError("--seed: expected a non-negative integer, got '" + s + "'");
+              }
+              errno = 0;
+              o.seed = std::strtoull(s.c_str(), nullptr, 10);
+              if (errno == ERANGE) throw UsageError("--seed: " + s + " does not fit in 64 bits");
+            }
+            if (!text->tolerance.empty()) o.tolerance = parse_real(text->tolerance, "--tolerance", true);
+            o.batch = parse_count(text->batch, "--batch");
+            o.sweep = text->sweep;
+            if (o.sweep && o.tolerance) {
+              throw UsageError("--sweep: cannot be combined with --tolerance");
+            }
+            driver::Run run(comm, text->common.validate(), command_line);
+            return pi::run(o, run);
+          }};
+}
+
+}  // namespace rankwise::cli

@@ -1,0 +1,118 @@
+// Shared scaffolding of every driver run.
+#include "rankwise/driver/run.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "rankwise/io/provenance.hpp"
+
+namespace rankwise::driver {
+
+Run::Run(const parallel::Comm& comm, CommonOptions options, std::string command_line)
+    : comm_(comm),
+      options_(std::move(options)),
+      command_line_(std::move(command_line)),
+      start_(timing::now()) {}
+
+Run::~Run() = default;
+
+double Run::elapsed() const { return timing::now() - start_; }
+
+void Run::say(const std::string& line) const {
+  if (comm_.is_root() && !options_.quiet) {
+    std::fputs(line.c_str(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+  }
+}
+
+void Run::reserve_output() {
+  output_ = std::make_unique<io::OutputPath>(options_.output, options_.overwrite, comm_);
+}
+
+void Run::write_output(const std::function<void(io::Group& root)>& fill) {
+  if (!output_) reserve_output();
+  const double write_start = timing::now();
+  {
+    comm_.agreed([] {});  // every rank arrives healthy before the collective file operations
+    io::File file = io::File::create_parallel(output_->temporary(), comm_);
+    {  // every group and dataset must be closed before the MPI-IO file closes
+    io::Group root = file.root();
+    io::write_provenance(root, comm_, command_line_, options_.threads);
+    fill(root);
+    // Timings as they stand now: the write phase so far is included; closing and renaming
+    // are added afterwards and appear only in the printed table.
+    timer_.add(timing::Phase::write, timing::now() - write_start);
+    const double timings_start = timing::now();
+    io::Group timings = root.create_group("timings");
+    const auto rank = static_cast<std::uint64_t>(comm_.rank());
+    const auto ranks = static_cast<std::uint64_t>(comm_.size());
+    const auto phases = static_cast<std::uint64_t>(timing::phase_names.size());
+    timings.write_rows<double>("seconds", timer_.all(), ranks, rank, phases);
+    std::vector<std::string> names(timing::phase_names.begin(), timing::phase_names.end());
+    timings.write_strings_root("phases", names);
+    timings.write_string_rows("hosts", {comm_.host()}, ranks, rank);
+    const std::int32_t threads = options_.threads;
+    timings.write_rows<std::int32_t>("threads", std::span(&threads, 1), ranks, rank);
+    }
+    file.close();
+    timer_.add(timing::Phase::write, timing::now() - timings_start);
+  }
+  output_->commit();
+  say("wrote " + options_.output + "  (inspect: h5dump -A " + options_.output + ")");
+}
+
+void Run::report_timings() const {
+  const auto table = comm_.gather(timer_.all());
+  if (comm_.is_root() && !options_.quiet) {
+    std::fputs(timing::format_table(timing::summarise(table, comm_.size())).c_str(), stdout);
+    std::fflush(stdout);
+  }
+}
+
+Progress::Progress(const Run& run, std::string what, double total)
+    : enabled_(run.comm().is_root() && !run.options().quiet),
+      tty_(isatty(STDERR_FILENO) != 0),
+      what_(std::move(what)),
+      total_(total),
+      start_(timing::now()) {}
+
+void Progress::update(double done, const std::string& extra) {
+  if (!enabled_) return;
+  const double t = timing::now();
+  const double since = t - start_;
+  if (since < 2.0 || t - last_print_ < (tty_ ? 0.5 : 10.0)) return;
+  last_print_ = t;
+  const double fraction = total_ > 0 ? done / total_ : 0;
+  const double eta = fraction > 0 ? since * (1 - fraction) / fraction : 0;
+  char line[256];
+  std::snprintf(line, sizeof line, "%s: %5.1f%%  elapsed %.0f s  ETA %.0f s%s%s", what_.c_str(),
+                100 * fraction, since, eta, extra.empty() ? "" : "  ", extra.c_str());
+  if (tty_) {
+    std::fprintf(stderr, "\r%s\033[K", line);
+    drew_ = true;
+  } else {
+    std::fprintf(stderr, "%s\n", line);
+  }
+  std::fflush(stderr);
+}
+
+Progress::~Progress() {
+  if (drew_) std::fputs("\r\033[K", stderr);
+}
+
+std::string si(double value) {
+  const char* suffix[] = {"", " k", " M", " G", " T", " P"};
+  int k = 0;
+  while (std::fabs(value) >= 1000 && k < 5) {
+    value /= 1000;
+    ++k;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g%s", value, suffix[k]);
+  return buf;
+}
+
+}  // namespace rankwise::driver

@@ -1,0 +1,455 @@
+// RAII wrappers over the HDF5 C API (parallel build; MPI-IO for shared files).
+#include "rankwise/io/h5.hpp"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <numeric>
+
+#include "rankwise/errors.hpp"
+#include "rankwise/parallel/native.hpp"
+
+static_assert(sizeof(hid_t) == sizeof(std::int64_t), "hid_t is expected to be 64-bit");
+
+namespace rankwise::io {
+namespace {
+
+// HDF5 prints its own error stack by default; rankwise reports one line instead.
+void silence_hdf5() {
+  static const bool once = [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    return true;
+  }();
+  (void)once;
+}
+
+hid_t check(hid_t id, const std::string& what) {
+  if (id < 0) throw IoError("HDF5: " + what + " failed");
+  return id;
+}
+void check(herr_t rc, const std::string& what) {
+  if (rc < 0) throw IoError("HDF5: " + what + " failed");
+}
+
+template <class T>
+hid_t native_type() {
+  if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
+  if constexpr (std::is_same_v<T, float>) return H5T_NATIVE_FLOAT;
+  if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
+  if constexpr (std::is_same_v<T, std::uint64_t>) return H5T_NATIVE_UINT64;
+  if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
+  if constexpr (std::is_same_v<T, std::uint32_t>) return H5T_NATIVE_UINT32;
+  if constexpr (std::is_same_v<T, std::int8_t>) return H5T_NATIVE_INT8;
+  if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_NATIVE_UINT8;
+}
+
+std::vector<hsize_t> to_hsize(const Dims& d) { return {d.begin(), d.end()}; }
+
+// Transfer property list: collective MPI-IO in parallel files, default otherwise.
+Handle transfer_plist(const parallel::Comm* comm) {
+  if (comm == nullptr) return Handle(H5Pcreate(H5P_DATASET_XFER));
+  Handle p(check(H5Pcreate(H5P_DATASET_XFER), "H5Pcreate(xfer)"));
+  check(H5Pset_dxpl_mpio(p.get(), H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio");
+  return p;
+}
+
+Handle string_type(std::size_t length) {
+  Handle t(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
+  check(H5Tset_size(t.get(), std::max<std::size_t>(length, 1)), "H5Tset_size");
+  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "H5Tset_cset");
+  check(H5Tset_strpad(t.get(), H5T_STR_NULLPAD), "H5Tset_strpad");
+  return t;
+}
+
+Handle scalar_space() { return Handle(check(H5Screate(H5S_SCALAR), "H5Screate")); }
+
+// Attributes: replace if present (so a re-written attribute never fails).
+void write_attribute(hid_t loc, const std::string& name, hid_t type, const void* value) {
+  if (H5Aexists(loc, name.c_str()) > 0) check(H5Adelete(loc, name.c_str()), "H5Adelete " + name);
+  Handle space = scalar_space();
+  Handle a(check(H5Acreate2(loc, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                 "create attribute " + name));
+  check(H5Awrite(a.get(), type, value), "write attribute " + name);
+}
+
+void write_string_attribute(hid_t loc, const std::string& name, const std::string& value) {
+  Handle t(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
+  check(H5Tset_size(t.get(), H5T_VARIABLE), "H5Tset_size");
+  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "H5Tset_cset");
+  const char* p = value.c_str();
+  write_attribute(loc, name, t.get(), &p);
+}
+
+Handle open_attribute(hid_t loc, const std::string& name) {
+  if (H5Aexists(loc, name.c_str()) <= 0) throw InputError("missing attribute '" + name + "'");
+  return Handle(check(H5Aopen(loc, name.c_str(), H5P_DEFAULT), "open attribute " + name));
+}
+
+}  // namespace
+
+Handle::~Handle() {
+  if (id_ < 0) return;
+  switch (H5Iget_type(id_)) {
+    case H5I_FILE: H5Fclose(id_); break;
+    case H5I_GROUP: H5Gclose(id_); break;
+    case H5I_DATASET: H5Dclose(id_); break;
+    case H5I_DATASPACE: H5Sclose(id_); break;
+    case H5I_DATATYPE: H5Tclose(id_); break;
+    case H5I_ATTR: H5Aclose(id_); break;
+    case H5I_GENPROP_LST: H5Pclose(id_); break;
+    default: break;
+  }
+}
+
+Handle& Handle::operator=(Handle&& other) noexcept {
+  if (this != &other) {
+    Handle dying(id_);
+    id_ = other.id_;
+    other.id_ = -1;
+  }
+  return *this;
+}
+
+void Handle::close() {
+  if (id_ < 0) return;
+  const hid_t id = id_;
+  id_ = -1;
+  herr_t rc = 0;
+  switch (H5Iget_type(id)) {
+    case H5I_FILE: rc = H5Fclose(id); break;
+    case H5I_GROUP: rc = H5Gclose(id); break;
+    case H5I_DATASET: rc = H5Dclose(id); break;
+    default: { Handle owned(id); } break;
+  }
+  check(rc, "close");
+}
+
+// ---- Dataset -------------------------------------------------------------------------------
+
+Dims Dataset::dims() const {
+  Handle space(check(H5Dget_space(h_.get()), "H5Dget_space"));
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  check(rank, "H5Sget_simple_extent_ndims");
+  std::vector<hsize_t> d(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space.get(), d.data(), nullptr);
+  return {d.begin(), d.end()};
+}
+
+template <Storable T>
+void Dataset::write_block(std::span<const T> data, const Dims& start, const Dims& count) {
+  const std::uint64_t n =
+      std::accumulate(count.begin(), count.end(), std::uint64_t{1}, std::multiplies<>());
+  if (!count.empty() && n != data.size()) {
+    throw IoError("write_block: data size does not match the block");
+  }
+  Handle fspace(check(H5Dget_space(h_.get()), "H5Dget_space"));
+  const auto hs = to_hsize(start);
+  const auto hc = to_hsize(count);
+  Handle mspace;
+  if (n == 0 || count.empty()) {
+    check(H5Sselect_none(fspace.get()), "H5Sselect_none");
+    const hsize_t zero = 0;
+    mspace = Handle(check(H5Screate_simple(1, &zero, nullptr), "H5Screate_simple"));
+    check(H5Sselect_none(mspace.get()), "H5Sselect_none");
+  } else {
+    check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, hs.data(), nullptr, hc.data(), nullptr),
+          "H5Sselect_hyperslab");
+    mspace = Handle(check(H5Screate_simple(static_cast<int>(hc.size()), hc.data(), nullptr),
+                          "H5Screate_simple"));
+  }
+  Handle xfer = transfer_plist(comm_);
+  check(H5Dwrite(h_.get(), native_type<T>(), mspace.get(), fspace.get(), xfer.get(), data.data()),
+        "H5Dwrite");
+}
+
+void Dataset::extend(const Dims& dims) {
+  const auto hd = to_hsize(dims);
+  check(H5Dset_extent(h_.get(), hd.data()), "H5Dset_extent");
+}
+
+template <Storable T>
+std::vector<T> Dataset::read() const {
+  Handle type(check(H5Dget_type(h_.get()), "H5Dget_type"));
+  const H5T_class_t cls = H5Tget_class(type.get());
+  const bool want_float = std::is_floating_point_v<T>;
+  if ((want_float && cls != H5T_FLOAT) || (!want_float && cls != H5T_INTEGER)) {
+    throw InputError(std::string("dataset has the wrong element type (expected ") +
+                     (want_float ? "floating point" : "integer") + ")");
+  }
+  const Dims d = dims();
+  const std::uint64_t n = std::accumulate(d.begin(), d.end(), std::uint64_t{1}, std::multiplies<>());
+  std::vector<T> out(n);
+  if (n > 0) {
+    check(H5Dread(h_.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+          "H5Dread");
+  }
+  return out;
+}
+
+std::vector<std::string> Dataset::read_strings() const {
+  Handle type(check(H5Dget_type(h_.get()), "H5Dget_type"));
+  if (H5Tget_class(type.get()) != H5T_STRING) throw InputError("dataset is not a string dataset");
+  const Dims d = dims();
+  const std::size_t n = d.empty() ? 1 : static_cast<std::size_t>(d[0]);
+  std::vector<std::string> out;
+  if (H5Tis_variable_str(type.get()) > 0) {
+    std::vector<char*> ptrs(n, nullptr);
+    Handle mt(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
+    H5Tset_size(mt.get(), H5T_VARIABLE);
+    check(H5Dread(h_.get(), mt.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "H5Dread");
+    for (char* p : ptrs) out.emplace_back(p ? p : "");
+    Handle space(H5Dget_space(h_.get()));
+    H5Dvlen_reclaim(mt.get(), space.get(), H5P_DEFAULT, ptrs.data());
+  } else {
+    const std::size_t len = H5Tget_size(type.get());
+    std::vector<char> buf(n * len);
+    check(H5Dread(h_.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "H5Dread");
+    for (std::size_t i = 0; i < n; ++i) {
+      const char* p = buf.data() + i * len;
+      out.emplace_back(p, strnlen(p, len));
+    }
+  }
+  return out;
+}
+
+bool Dataset::is_float() const {
+  Handle type(check(H5Dget_type(h_.get()), "H5Dget_type"));
+  return H5Tget_class(type.get()) == H5T_FLOAT;
+}
+
+void Dataset::attribute(const std::string& name, const std::string& value) {
+  write_string_attribute(h_.get(), name, value);
+}
+void Dataset::attribute(const std::string& name, double value) {
+  write_attribute(h_.get(), name, H5T_NATIVE_DOUBLE, &value);
+}
+void Dataset::attribute(const std::string& name, std::int64_t value) {
+  write_attribute(h_.get(), name, H5T_NATIVE_INT64, &value);
+}
+
+// ---- Group ---------------------------------------------------------------------------------
+
+Group Group::create_group(const std::string& name) {
+  return {Handle(check(H5Gcreate2(h_.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                       "create group " + name)),
+          comm_};
+}
+
+Group Group::open_group(const std::string& name) const {
+  if (!exists(name)) throw InputError("missing group '" + name + "'");
+  return {Handle(check(H5Gopen2(h_.get(), name.c_str(), H5P_DEFAULT), "open group " + name)),
+          comm_};
+}
+
+bool Group::exists(const std::string& name) const {
+  // Check each path component so a missing parent is "absent", not an error.
+  std::size_t pos = 0;
+  while (true) {
+    pos = name.find('/', pos + 1);
+    const std::string prefix = name.substr(0, pos);
+    if (!prefix.empty() && H5Lexists(h_.get(), prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    if (pos == std::string::npos) return true;
+  }
+}
+
+bool Group::has_attribute(const std::string& name) const {
+  return H5Aexists(h_.get(), name.c_str()) > 0;
+}
+
+template <Storable T>
+Dataset Group::create_dataset(const std::string& name, const Dims& dims, const Dims& chunk) {
+  auto hd = to_hsize(dims);
+  auto maxd = hd;
+  Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate(dcpl)"));
+  if (!chunk.empty()) {
+    maxd[0] = H5S_UNLIMITED;
+    const auto hc = to_hsize(chunk);
+    check(H5Pset_chunk(dcpl.get(), static_cast<int>(hc.size()), hc.data()), "H5Pset_chunk");
+  }
+  // Allocate early and never fill: parallel writes then need no extra metadata round.
+  if (comm_ != nullptr) {
+    check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), "H5Pset_alloc_time");
+  }
+  check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
+  Handle space(check(H5Screate_simple(static_cast<int>(hd.size()), hd.data(), maxd.data()),
+                     "H5Screate_simple"));
+  return Dataset(Handle(check(H5Dcreate2(h_.get(), name.c_str(), native_type<T>(), space.get(),
+                                         H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                              "create dataset " + name)),
+                 comm_);
+}
+
+Dataset Group::open_dataset(const std::string& name) const {
+  if (!exists(name)) throw InputError("missing dataset '" + name + "'");
+  return Dataset(Handle(check(H5Dopen2(h_.get(), name.c_str(), H5P_DEFAULT), "open " + name)),
+                 comm_);
+}
+
+template <Storable T>
+void Group::write_root(const std::string& name, std::span<const T> data, const Dims& dims) {
+  Dataset ds = create_dataset<T>(name, dims);
+  const bool writer = comm_ == nullptr || comm_->is_root();
+  ds.write_block<T>(writer ? data : std::span<const T>{}, Dims(dims.size(), 0),
+                    writer ? dims : Dims(dims.size(), 0));
+}
+
+template <Storable T>
+void Group::write_rows(const std::string& name, std::span<const T> local, std::uint64_t total_rows,
+                       std::uint64_t first_row, std::uint64_t row_width) {
+  const Dims dims = row_width == 1 ? Dims{total_rows} : Dims{total_rows, row_width};
+  Dataset ds = create_dataset<T>(name, dims);
+  const std::uint64_t rows = local.size() / row_width;
+  const Dims start = row_width == 1 ? Dims{first_row} : Dims{first_row, 0};
+  const Dims count = row_width == 1 ? Dims{rows} : Dims{rows, row_width};
+  ds.write_block<T>(local, start, count);
+}
+
+void Group::write_string_rows(const std::string& name, const std::vector<std::string>& local,
+                              std::uint64_t total_rows, std::uint64_t first_row) {
+  std::uint64_t len = 1;
+  for (const auto& s : local) len = std::max<std::uint64_t>(len, s.size());
+  if (comm_ != nullptr) len = comm_->max(len);
+  Handle type = string_type(len);
+  const hsize_t total = total_rows;
+  Handle space(check(H5Screate_simple(1, &total, nullptr), "H5Screate_simple"));
+  Handle ds(check(H5Dcreate2(h_.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT,
+                             H5P_DEFAULT, H5P_DEFAULT),
+                  "create dataset " + name));
+  std::vector<char> buf(local.size() * len, '\0');
+  for (std::size_t i = 0; i < local.size(); ++i) {
+    std::memcpy(buf.data() + i * len, local[i].data(), local[i].size());
+  }
+  const hsize_t start = first_row;
+  const hsize_t count = local.size();
+  if (count == 0) {
+    check(H5Sselect_none(space.get()), "H5Sselect_none");
+  } else {
+    check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+          "H5Sselect_hyperslab");
+  }
+  const hsize_t mcount = count;
+  Handle mspace(check(H5Screate_simple(1, &mcount, nullptr), "H5Screate_simple"));
+  if (count == 0) check(H5Sselect_none(mspace.get()), "H5Sselect_none");
+  Handle xfer = transfer_plist(comm_);
+  check(H5Dwrite(ds.get(), type.get(), mspace.get(), space.get(), xfer.get(), buf.data()),
+        "H5Dwrite " + name);
+}
+
+void Group::write_strings_root(const std::string& name, const std::vector<std::string>& values) {
+  const bool writer = comm_ == nullptr || comm_->is_root();
+  std::uint64_t n = values.size();
+  if (comm_ != nullptr) n = comm_->max(writer ? n : std::uint64_t{0});
+  write_string_rows(name, writer ? values : std::vector<std::string>{}, n, 0);
+}
+
+void Group::attribute(const std::string& name, const std::string& value) {
+  write_string_attribute(h_.get(), name, value);
+}
+void Group::attribute(const std::string& name, double value) {
+  write_attribute(h_.get(), name, H5T_NATIVE_DOUBLE, &value);
+}
+void Group::attribute(const std::string& name, std::int64_t value) {
+  write_attribute(h_.get(), name, H5T_NATIVE_INT64, &value);
+}
+void Group::attribute(const std::string& name, std::uint64_t value) {
+  write_attribute(h_.get(), name, H5T_NATIVE_UINT64, &value);
+}
+
+std::string Group::string_attribute(const std::string& name) const {
+  Handle a = open_attribute(h_.get(), name);
+  Handle type(check(H5Aget_type(a.get()), "H5Aget_type"));
+  if (H5Tget_class(type.get()) != H5T_STRING) throw InputError("attribute '" + name + "' is not a string");
+  if (H5Tis_variable_str(type.get()) > 0) {
+    char* p = nullptr;
+    Handle mt(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
+    H5Tset_size(mt.get(), H5T_VARIABLE);
+    H5Tset_cset(mt.get(), H5Tget_cset(type.get()));
+    check(H5Aread(a.get(), mt.get(), &p), "read attribute " + name);
+    std::string out = p ? p : "";
+    H5free_memory(p);
+    return out;
+  }
+  const std::size_t len = H5Tget_size(type.get());
+  std::vector<char> buf(len + 1, '\0');
+  check(H5Aread(a.get(), type.get(), buf.data()), "read attribute " + name);
+  return {buf.data(), strnlen(buf.data(), len)};
+}
+
+double Group::double_attribute(const std::string& name) const {
+  Handle a = open_attribute(h_.get(), name);
+  double v = 0;
+  check(H5Aread(a.get(), H5T_NATIVE_DOUBLE, &v), "read attribute " + name);
+  return v;
+}
+
+std::int64_t Group::int_attribute(const std::string& name) const {
+  Handle a = open_attribute(h_.get(), name);
+  std::int64_t v = 0;
+  check(H5Aread(a.get(), H5T_NATIVE_INT64, &v), "read attribute " + name);
+  return v;
+}
+
+// ---- File ----------------------------------------------------------------------------------
+
+File File::create_parallel(const std::string& path, const parallel::Comm& comm) {
+  silence_hdf5();
+  Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate(fapl)"));
+  check(H5Pset_fapl_mpio(fapl.get(), parallel::native_handle(comm), MPI_INFO_NULL),
+        "H5Pset_fapl_mpio");
+  check(H5Pset_all_coll_metadata_ops(fapl.get(), true), "H5Pset_all_coll_metadata_ops");
+  check(H5Pset_coll_metadata_write(fapl.get(), true), "H5Pset_coll_metadata_write");
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+  if (id < 0) throw IoError("cannot create HDF5 file '" + path + "'");
+  return {Handle(id), &comm};
+}
+
+File File::open_read(const std::string& path) {
+  silence_hdf5();
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    throw InputError("'" + path + "' is missing, unreadable or not an HDF5 file");
+  }
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) throw InputError("cannot open HDF5 file '" + path + "'");
+  return {Handle(id), nullptr};
+}
+
+File File::create_serial(const std::string& path) {
+  silence_hdf5();
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (id < 0) throw IoError("cannot create HDF5 file '" + path + "'");
+  return {Handle(id), nullptr};
+}
+
+Group File::root() const {
+  return {Handle(check(H5Gopen2(h_.get(), "/", H5P_DEFAULT), "open /")), comm_};
+}
+
+void File::close() { h_.close(); }
+
+std::string hdf5_version() {
+  unsigned major = 0, minor = 0, release = 0;
+  H5get_libversion(&major, &minor, &release);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
+}
+
+// Explicit instantiations for the stored element types.
+#define RANKWISE_H5_INSTANTIATE(T)                                                             \
+  template void Dataset::write_block<T>(std::span<const T>, const Dims&, const Dims&);         \
+  template std::vector<T> Dataset::read<T>() const;                                            \
+  template Dataset Group::create_dataset<T>(const std::string&, const Dims&, const Dims&);      \
+  template void Group::write_root<T>(const std::string&, std::span<const T>, const Dims&);     \
+  template void Group::write_rows<T>(const std::string&, std::span<const T>, std::uint64_t,    \
+                                     std::uint64_t, std::uint64_t);
+RANKWISE_H5_INSTANTIATE(double)
+RANKWISE_H5_INSTANTIATE(float)
+RANKWISE_H5_INSTANTIATE(std::int64_t)
+RANKWISE_H5_INSTANTIATE(std::uint64_t)
+RANKWISE_H5_INSTANTIATE(std::int32_t)
+RANKWISE_H5_INSTANTIATE(std::uint32_t)
+RANKWISE_H5_INSTANTIATE(std::int8_t)
+RANKWISE_H5_INSTANTIATE(std::uint8_t)
+#undef RANKWISE_H5_INSTANTIATE
+
+}  // namespace rankwise::io

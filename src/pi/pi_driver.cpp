@@ -1,0 +1,219 @@
+// rankwise pi: validate -> decompose -> compute -> reduce -> write -> report.
+#include "rankwise/pi/pi_driver.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <numbers>
+#include <vector>
+
+#include "rankwise/pi/montecarlo.hpp"
+#include "rankwise/pi/series.hpp"
+
+namespace rankwise::pi {
+namespace {
+
+using timing::Phase;
+
+/// One estimate at one N, with what each rank contributed.
+struct Estimate {
+  std::uint64_t n = 0;
+  double value = 0;
+  double std_error = 0;             // Monte Carlo only
+  std::uint64_t hits = 0;           // Monte Carlo only
+  std::vector<double> partials;     // per rank, root only: 4*sum_r/N or hits_r
+  double compute_seconds = 0;       // slowest rank
+};
+
+double abs_error(double x) { return std::fabs(x - std::numbers::pi); }
+
+// collective: pi_N by the series; each rank sums a block of chunks, slice by slice so that
+// rank 0 can show progress (slicing does not change the result: sums are exact integers).
+Estimate series_at(std::uint64_t n, driver::Run& run) {
+  const auto& comm = run.comm();
+  const auto chunks = parallel::block_range(series_chunks(n), static_cast<std::uint64_t>(comm.rank()),
+                                            static_cast<std::uint64_t>(comm.size()));
+  ExactSum mine;
+  const double t0 = timing::now();
+  {
+    auto scope = run.timer().scope(Phase::compute);
+    driver::Progress progress(run, "pi series N=" + driver::si(static_cast<double>(n)),
+                              static_cast<double>(chunks.size()));
+    const std::uint64_t slice = std::max<std::uint64_t>(1, chunks.size() / 64);
+    for (std::uint64_t b = chunks.begin; b < chunks.end; b += slice) {
+      mine += series_partial(n, {b, std::min(chunks.end, b + slice)}, run.threads());
+      const double done = static_cast<double>(std::min(chunks.end, b + slice) - chunks.begin);
+      const double rate = done * series_chunk_terms * comm.size() / (timing::now() - t0);
+      progress.update(done, driver::si(rate) + "terms/s");
+    }
+  }
+  const double local_seconds = timing::now() - t0;
+  {
+    auto scope = run.timer().scope(Phase::idle);
+    comm.barrier();
+  }
+  auto scope = run.timer().scope(Phase::communicate);
+  const std::uint64_t words[2] = {mine.low_word(), mine.high_word()};
+  const auto all = comm.gather(std::span<const std::uint64_t>(words, 2));
+  Estimate e;
+  e.n = n;
+  std::vector<std::uint64_t> total_words(2, 0);
+  if (comm.is_root()) {
+    ExactSum total;
+    for (int r = 0; r < comm.size(); ++r) {
+      const auto part = ExactSum::from_words(all[2 * static_cast<std::size_t>(r)],
+                                             all[2 * static_cast<std::size_t>(r) + 1]);
+      e.partials.push_back(scaled_quotient(part, 4.0, static_cast<double>(n)));
+      total += part;
+    }
+    total_words = {total.low_word(), total.high_word()};
+  }
+  comm.broadcast(total_words);
+  e.value = series_estimate(ExactSum::from_words(total_words[0], total_words[1]), n);
+  e.compute_seconds = comm.max(local_seconds);
+  return e;
+}
+
+// collective: hits among samples [0, n); `previous` holds hits of [0, from) already counted.
+Estimate montecarlo_at(std::uint64_t n, std::uint64_t from, const Estimate& previous,
+                       std::uint64_t seed, driver::Run& run) {
+  const auto& comm = run.comm();
+  const auto part = parallel::block_range(n - from, static_cast<std::uint64_t>(comm.rank()),
+                                          static_cast<std::uint64_t>(comm.size()));
+  const double t0 = timing::now();
+  std::uint64_t mine = 0;
+  {
+    auto scope = run.timer().scope(Phase::compute);
+    driver::Progress progress(run, "pi montecarlo", static_cast<double>(part.size()));
+    const std::uint64_t slice = std::max<std::uint64_t>(1 << 20, part.size() / 64);
+    for (std::uint64_t b = part.begin; b < part.end; b += slice) {
+      const std::uint64_t e = std::min(part.end, b + slice);
+      mine += montecarlo_hits(seed, {from + b, from + e}, run.threads());
+      const double rate = static_cast<double>(e - part.begin) * comm.size() / (timing::now() - t0);
+      progress.update(static_cast<double>(e - part.begin), driver::si(rate) + "samples/s");
+    }
+  }
+  const double local_seconds = timing::now() - t0;
+  {
+    auto scope = run.timer().scope(Phase::idle);
+    comm.barrier();
+  }
+  auto scope = run.timer().scope(Phase::communicate);
+  Estimate e;
+  e.n = n;
+  const auto per_rank = comm.gather(std::span<const std::uint64_t>(&mine, 1));
+  for (std::size_t r = 0; r < per_rank.size(); ++r) {
+    e.partials.push_back(static_cast<double>(per_rank[r]) +
+                         (previous.partials.empty() ? 0.0 : previous.partials[r]));
+  }
+  e.hits = previous.hits + comm.sum(mine);  // exact integer sum: any split gives the same
+  const auto mc = montecarlo_estimate(e.hits, n);
+  e.value = mc.estimate;
+  e.std_error = mc.std_error;
+  e.compute_seconds = previous.compute_seconds + comm.max(local_seconds);
+  return e;
+}
+
+std::vector<std::uint64_t> sweep_points(std::uint64_t max) {
+  std::vector<std::uint64_t> points;
+  for (std::uint64_t n = 10; n <= max; n *= 10) {
+    points.push_back(n);
+    if (n > max / 10) break;
+  }
+  if (points.empty() || points.back() != max) points.push_back(max);
+  return points;
+}
+
+}  // namespace
+
+int run(const PiOptions& options, driver::Run& run) {
+  const auto& comm = run.comm();
+  const bool series = options.method == Method::series;
+  {
+    auto scope = run.timer().scope(Phase::setup);
+    run.reserve_output();
+  }
+  // Compute: once, a sweep, or growing N until the tolerance is met. Every rank holds the
+  // same estimate, so every rank takes the same decision to stop.
+  std::vector<Estimate> history;
+  bool converged = true;
+  if (options.tolerance) {
+    converged = false;
+    std::uint64_t n = series ? 16 : std::min(options.batch, options.count);
+    Estimate previous;
+    while (true) {
+      Estimate e = series ? series_at(n, run) : montecarlo_at(n, previous.n, previous, options.seed, run);
+      history.push_back(e);
+      previous = e;
+      if (abs_error(e.value) < *options.tolerance) {
+        converged = true;
+        break;
+      }
+      if (n >= options.count) break;
+      n = series ? std::min(options.count, 2 * n) : std::min(options.count, n + options.batch);
+    }
+  } else if (options.sweep) {
+    for (std::uint64_t n : sweep_points(options.count)) {
+      history.push_back(series ? series_at(n, run) : montecarlo_at(n, 0, {}, options.seed, run));
+    }
+  } else {
+    history.push_back(series ? series_at(options.count, run)
+                             : montecarlo_at(options.count, 0, {}, options.seed, run));
+  }
+  const Estimate& last = history.back();
+
+  run.write_output([&](io::Group& root) {
+    io::Group g = root.create_group("pi");
+    g.attribute("method", std::string(series ? "series" : "montecarlo"));
+    g.attribute(series ? "terms" : "samples", last.n);
+    g.attribute("estimate", last.value);
+    g.attribute("abs_error", abs_error(last.value));
+    g.attribute("compute_seconds", last.compute_seconds);
+    g.attribute(series ? "terms_per_second" : "samples_per_second",
+                static_cast<double>(last.n) / last.compute_seconds);
+    if (!series) {
+      g.attribute("seed", options.seed);
+      g.attribute("hits", last.hits);
+      g.attribute("std_error", last.std_error);
+    }
+    if (options.tolerance) {
+      g.attribute("tolerance", *options.tolerance);
+      g.attribute("converged", converged ? 1 : 0);
+    }
+    g.write_root<double>("rank_partials", last.partials, {static_cast<std::uint64_t>(comm.size())});
+    if (options.tolerance || options.sweep) {
+      io::Group h = g.create_group("history");
+      std::vector<std::uint64_t> ns;
+      std::vector<double> values, errors;
+      for (const auto& e : history) {
+        ns.push_back(e.n);
+        values.push_back(e.value);
+        errors.push_back(abs_error(e.value));
+      }
+      const io::Dims dims{history.size()};
+      h.write_root<std::uint64_t>(series ? "terms" : "samples", ns, dims);
+      h.write_root<double>("estimate", values, dims);
+      h.write_root<double>("abs_error", errors, dims);
+    }
+  });
+
+  char line[256];
+  const double rate = static_cast<double>(last.n) / last.compute_seconds;
+  std::snprintf(line, sizeof line, "pi (%s, N=%s): %.17g  |error| %.3e%s  %s%s/s  wall %.3f s",
+                series ? "series" : "montecarlo", driver::si(static_cast<double>(last.n)).c_str(),
+                last.value, abs_error(last.value),
+                series ? "" : ("  std_error " + std::to_string(last.std_error)).c_str(),
+                driver::si(rate).c_str(), series ? "terms" : "samples", run.elapsed());
+  run.say(line);
+  run.report_timings();
+  if (!converged) {
+    if (comm.is_root()) {
+      std::fprintf(stderr, "rankwise: error: tolerance %g not reached within %s %s (|error| %.3e); results written to %s\n",
+                   *options.tolerance, driver::si(static_cast<double>(options.count)).c_str(),
+                   series ? "terms" : "samples", abs_error(last.value), run.options().output.c_str());
+    }
+    return static_cast<int>(ExitCode::failure);
+  }
+  return 0;
+}
+
+}  // namespace rankwise::pi

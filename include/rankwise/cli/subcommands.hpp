@@ -33,5 +33,7 @@ struct Subcommand {
 
 /// One registration function per driver.
 [[nodiscard]] Subcommand make_pi_command(CLI::App& app);
+[[nodiscard]] Subcommand make_nbody_command(CLI::App& app);
+[[nodiscard]] Subcommand make_polygons_command(CLI::App& app);
 
 }  // namespace rankwise::cli

@@ -1,0 +1,13 @@
+// `rankwise polygons` options (placeholder until the driver lands).
+#include "rankwise/cli/subcommands.hpp"
+
+namespace rankwise::cli {
+
+Subcommand make_polygons_command(CLI::App& app) {
+  auto* sub = app.add_subcommand("polygons", "(not yet available)");
+  return {sub, [](const parallel::Comm&, const std::string&) -> int {
+            throw UsageError("polygons: this driver is not available yet");
+          }};
+}
+
+}  // namespace rankwise::cli

@@ -1,0 +1,42 @@
+"""Helpers for end-to-end tests: run the rankwise binary under mpiexec with a timeout."""
+import os
+import subprocess
+from pathlib import Path
+
+RANKWISE = os.environ.get("RANKWISE_BIN", str(Path(__file__).resolve().parents[2] / "build/bin/rankwise"))
+SHARED_DATA = Path(os.environ.get("RANKWISE_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared/data"))
+
+ENV = dict(os.environ,
+           OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_rmaps_base_oversubscribe="1", OMP_NUM_THREADS="1")
+
+
+def run(args, ranks=1, timeout=300, cwd=None, env=None):
+    """Run `mpiexec -q -n ranks rankwise args...`; a hang raises TimeoutExpired (test fails)."""
+    cmd = ["mpiexec", "-q", "-n", str(ranks), RANKWISE] + [str(a) for a in args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd,
+                          env=dict(ENV, **(env or {})))
+
+
+def error_lines(result):
+    """The lines rankwise printed as errors (stderr lines starting 'rankwise: error')."""
+    return [l for l in result.stderr.splitlines() if l.startswith("rankwise: error")]
+
+
+def assert_clean_failure(result, directory=None, expect_code=None):
+    """Non-zero exit, exactly one 'rankwise: error' line, nothing left behind in `directory`."""
+    assert result.returncode != 0, result.stdout + result.stderr
+    if expect_code is not None:
+        assert result.returncode == expect_code, (result.returncode, result.stderr)
+    lines = error_lines(result)
+    assert len(lines) == 1, result.stderr
+    if directory is not None:
+        leftovers = [p.name for p in Path(directory).iterdir()]
+        assert leftovers == [], leftovers
+    return lines[0]
+
+
+def shared_data(*parts):
+    """Path inside ../shared/data, or None when it is absent (tests then skip)."""
+    p = SHARED_DATA.joinpath(*parts)
+    return p if p.exists() else None

@@ -71,6 +71,32 @@ void Run::write_output(const std::function<void(io::Group& root)>& fill) {
   say("wrote " + options_.output + "  (inspect: h5dump -A " + options_.output + ")");
 }
 
+io::Group Run::open_output() {
+  if (!output_) reserve_output();
+  auto scope = timer_.scope(timing::Phase::write);
+  comm_.agreed([] {});  // every rank arrives healthy before the collective file operations
+  file_ = std::make_unique<io::File>(io::File::create_parallel(output_->temporary(), comm_));
+  io::Group root = file_->root();
+  io::write_provenance(root, comm_, command_line_, options_.threads);
+  return root;
+}
+
+void Run::close_output() {
+  double mark = timing::now();
+  {
+    io::Group root = file_->root();
+    // As in write_output: the stored write phase covers everything up to the timings.
+    timer_.add(timing::Phase::write, timing::now() - mark);
+    mark = timing::now();
+    write_timings(root, comm_, timer_, options_.threads);
+  }
+  file_->close();
+  file_.reset();
+  output_->commit();
+  timer_.add(timing::Phase::write, timing::now() - mark);
+  say("wrote " + options_.output + "  (inspect: h5dump -A " + options_.output + ")");
+}
+
 void Run::report_timings() const {
   const auto table = comm_.gather(timer_.all());
   if (comm_.is_root() && !options_.quiet) {

@@ -47,6 +47,15 @@ class Run {
   /// collective: print the per-phase min/avg/max/imbalance table on rank 0.
   void report_timings() const;
 
+  /// collective: for drivers that write while they compute (trajectories): create the file
+  /// under its temporary name, write provenance, and return its root group. Everything
+  /// opened in it must be destroyed before close_output(). On an error the temporary is
+  /// removed when the Run is destroyed.
+  [[nodiscard]] io::Group open_output();
+  /// collective: write /timings into the file from open_output(), close it, rename it into
+  /// place.
+  void close_output();
+
  private:
   const parallel::Comm& comm_;
   CommonOptions options_;
@@ -54,6 +63,7 @@ class Run {
   timing::PhaseTimer timer_;
   double start_;
   std::unique_ptr<io::OutputPath> output_;
+  std::unique_ptr<io::File> file_;  // open between open_output() and close_output()
 };
 
 /// Progress of a long loop, shown on rank 0: an updating line on a terminal, a plain line

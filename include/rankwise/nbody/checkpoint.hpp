@@ -1,0 +1,39 @@
+#pragma once
+/// The full state of a run at one step: what a checkpoint stores and a restart reads.
+#include <cstdint>
+#include <string>
+
+#include "rankwise/nbody/bodies.hpp"
+#include "rankwise/nbody/integrators.hpp"
+#include "rankwise/parallel/block_range.hpp"
+#include "rankwise/parallel/comm.hpp"
+
+namespace rankwise::nbody {
+
+/// Everything needed to continue a run bit for bit (all N particles, in global order).
+struct Checkpoint {
+  Bodies bodies;
+  Vec3s acc;                           ///< a(positions) when cached (leapfrog); else empty
+  std::uint64_t step = 0;              ///< steps done; time = step * dt
+  double dt = 0;
+  Integrator integrator = Integrator::leapfrog;
+  Gravity gravity;
+  std::uint64_t force_evaluations = 0;
+};
+
+/// collective: write this rank's rows of `state` (rows `own` of N; `masses` all N) and the
+/// header from `header` to `path`, atomically: a temporary beside it, renamed when complete.
+void write_checkpoint(const std::string& path, const parallel::Comm& comm,
+                      const Checkpoint& header, const State& state,
+                      std::span<const double> masses, parallel::BlockRange own);
+
+/// Read a checkpoint (serial, one rank). Throws InputError naming the file.
+[[nodiscard]] Checkpoint read_checkpoint(const std::string& path);
+
+/// collective: root reads `path`, every rank agrees on success, every rank gets the contents.
+[[nodiscard]] Checkpoint load_checkpoint(const std::string& path, const parallel::Comm& comm);
+
+/// collective: root's `bodies` replace everyone's.
+void broadcast(Bodies& bodies, const parallel::Comm& comm);
+
+}  // namespace rankwise::nbody

@@ -1,0 +1,46 @@
+#pragma once
+/// Direct-summation softened gravity over all sources, SIMD inner loop (no MPI here).
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace rankwise::nbody {
+
+/// Sources of gravity: x, y, z, m of all N particles in global order, padded with zeros to a
+/// multiple of source_block so the SIMD loop never reads past the end.
+class Sources {
+ public:
+  /// Lanes of one block of sources: fixed on every SIMD target, so the rounding of each
+  /// particle's sum depends only on N (not on ranks, threads or vector width).
+  static constexpr std::size_t source_block = 16;
+
+  Sources() = default;
+  /// Room for `n` particles (masses set by set_masses, positions by the caller).
+  explicit Sources(std::size_t n);
+  [[nodiscard]] std::size_t size() const noexcept { return n_; }
+  /// Padded length of each array.
+  [[nodiscard]] std::size_t padded() const noexcept { return x.size(); }
+  void set_masses(std::span<const double> masses);
+
+  std::vector<double> x, y, z, m;  ///< padded arrays; entries >= size() stay zero
+
+ private:
+  std::size_t n_ = 0;
+};
+
+/// Output of one force evaluation for targets [first, first + count).
+struct Field {
+  double* ax;
+  double* ay;
+  double* az;
+  double* phi = nullptr;  ///< potential per unit mass, -G sum m_j / sqrt(r^2 + eps^2); optional
+};
+
+/// Accelerations (and optionally potentials) of targets i in [first, first+count) from all
+/// sources j != i, with Plummer softening eps: a_i = G sum m_j (x_j - x_i) / (r^2+eps^2)^1.5.
+/// OpenMP over targets with `threads` threads; each target's sum is done by one thread in a
+/// fixed order, so the bits do not depend on `threads` or on how targets are split.
+void accelerations(const Sources& sources, std::size_t first, std::size_t count, double G,
+                   double softening, const Field& out, int threads);
+
+}  // namespace rankwise::nbody

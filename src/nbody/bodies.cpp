@@ -1,0 +1,53 @@
+// Bodies and integrator names.
+#include "rankwise/nbody/bodies.hpp"
+
+#include "rankwise/errors.hpp"
+
+namespace rankwise::nbody {
+
+void Bodies::resize(std::size_t n) {
+  for (auto* v : {&x, &y, &z, &vx, &vy, &vz, &m}) v->resize(n);
+}
+
+Bodies Bodies::rows(std::size_t begin, std::size_t end) const {
+  Bodies out;
+  auto take = [&](const std::vector<double>& v) {
+    return std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(begin),
+                               v.begin() + static_cast<std::ptrdiff_t>(end));
+  };
+  out.x = take(x);
+  out.y = take(y);
+  out.z = take(z);
+  out.vx = take(vx);
+  out.vy = take(vy);
+  out.vz = take(vz);
+  out.m = take(m);
+  return out;
+}
+
+std::string integrator_name(Integrator integrator) {
+  switch (integrator) {
+    case Integrator::leapfrog: return "leapfrog";
+    case Integrator::rk2: return "rk2";
+    case Integrator::rk4: return "rk4";
+  }
+  return "?";
+}
+
+Integrator parse_integrator(const std::string& name, const std::string& option) {
+  if (name == "leapfrog") return Integrator::leapfrog;
+  if (name == "rk2") return Integrator::rk2;
+  if (name == "rk4") return Integrator::rk4;
+  throw UsageError(option + ": expected leapfrog, rk2 or rk4, got '" + name + "'");
+}
+
+int force_evaluations_per_step(Integrator integrator) {
+  switch (integrator) {
+    case Integrator::leapfrog: return 1;
+    case Integrator::rk2: return 2;
+    case Integrator::rk4: return 4;
+  }
+  return 0;
+}
+
+}  // namespace rankwise::nbody

@@ -1,0 +1,133 @@
+// Checkpoint files: exact doubles of the state, written in parallel, published atomically.
+#include "rankwise/nbody/checkpoint.hpp"
+
+#include "rankwise/errors.hpp"
+#include "rankwise/io/h5.hpp"
+#include "rankwise/io/output_path.hpp"
+
+namespace rankwise::nbody {
+namespace {
+
+constexpr const char* kFormat = "rankwise-nbody-checkpoint 1";
+
+std::vector<double> interleave(const Vec3s& v) {
+  std::vector<double> out(3 * v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    out[3 * i] = v.x[i];
+    out[3 * i + 1] = v.y[i];
+    out[3 * i + 2] = v.z[i];
+  }
+  return out;
+}
+
+Vec3s split(const std::vector<double>& v) {
+  Vec3s out;
+  out.resize(v.size() / 3);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out.x[i] = v[3 * i];
+    out.y[i] = v[3 * i + 1];
+    out.z[i] = v[3 * i + 2];
+  }
+  return out;
+}
+
+std::vector<double> read_rows(const io::Group& g, const std::string& path,
+                              const std::string& name, std::uint64_t n, std::uint64_t width) {
+  if (!g.exists(name)) throw InputError("checkpoint '" + path + "': missing '" + name + "'");
+  auto values = g.open_dataset(name).read<double>();
+  if (values.size() != n * width) {
+    throw InputError("checkpoint '" + path + "': '" + name + "' has the wrong size");
+  }
+  return values;
+}
+
+}  // namespace
+
+void write_checkpoint(const std::string& path, const parallel::Comm& comm,
+                      const Checkpoint& h, const State& state, std::span<const double> masses,
+                      parallel::BlockRange own) {
+  io::OutputPath out(path, true, comm);
+  {
+    io::File file = io::File::create_parallel(out.temporary(), comm);
+    {
+      io::Group root = file.root();
+      const std::uint64_t n = masses.size();
+      root.attribute("format", std::string(kFormat));
+      root.attribute("step", h.step);
+      root.attribute("dt", h.dt);
+      root.attribute("integrator", integrator_name(h.integrator));
+      root.attribute("G", h.gravity.G);
+      root.attribute("softening", h.gravity.softening);
+      root.attribute("force_evaluations", h.force_evaluations);
+      root.attribute("particles", n);
+      root.write_rows<double>("positions", interleave(state.pos), n, own.begin, 3);
+      root.write_rows<double>("velocities", interleave(state.vel), n, own.begin, 3);
+      root.write_root<double>("masses", masses, {n});
+      if (state.acc_valid) {
+        root.write_rows<double>("accelerations", interleave(state.acc), n, own.begin, 3);
+      }
+    }
+    file.close();
+  }
+  out.commit();
+}
+
+Checkpoint read_checkpoint(const std::string& path) {
+  io::File file = [&] {
+    try {
+      return io::File::open_read(path);
+    } catch (const Error&) {
+      throw InputError("checkpoint '" + path + "' is missing, unreadable or not an HDF5 file");
+    }
+  }();
+  const io::Group root = file.root();
+  if (!root.has_attribute("format") || root.string_attribute("format") != kFormat) {
+    throw InputError("'" + path + "' is not a rankwise nbody checkpoint");
+  }
+  Checkpoint c;
+  c.step = static_cast<std::uint64_t>(root.int_attribute("step"));
+  c.dt = root.double_attribute("dt");
+  c.integrator = parse_integrator(root.string_attribute("integrator"), "checkpoint integrator");
+  c.gravity.G = root.double_attribute("G");
+  c.gravity.softening = root.double_attribute("softening");
+  c.force_evaluations = static_cast<std::uint64_t>(root.int_attribute("force_evaluations"));
+  const auto n = static_cast<std::uint64_t>(root.int_attribute("particles"));
+  const Vec3s pos = split(read_rows(root, path, "positions", n, 3));
+  const Vec3s vel = split(read_rows(root, path, "velocities", n, 3));
+  c.bodies.m = read_rows(root, path, "masses", n, 1);
+  c.bodies.x = pos.x;
+  c.bodies.y = pos.y;
+  c.bodies.z = pos.z;
+  c.bodies.vx = vel.x;
+  c.bodies.vy = vel.y;
+  c.bodies.vz = vel.z;
+  if (root.exists("accelerations")) c.acc = split(read_rows(root, path, "accelerations", n, 3));
+  return c;
+}
+
+void broadcast(Bodies& b, const parallel::Comm& comm) {
+  for (auto* v : {&b.x, &b.y, &b.z, &b.vx, &b.vy, &b.vz, &b.m}) comm.broadcast(*v);
+}
+
+Checkpoint load_checkpoint(const std::string& path, const parallel::Comm& comm) {
+  Checkpoint c;
+  comm.agreed([&] {
+    if (comm.is_root()) c = read_checkpoint(path);
+  });
+  broadcast(c.bodies, comm);
+  for (auto* v : {&c.acc.x, &c.acc.y, &c.acc.z}) comm.broadcast(*v);
+  std::vector<double> reals = {c.dt, c.gravity.G, c.gravity.softening};
+  std::vector<std::uint64_t> counts = {c.step, c.force_evaluations,
+                                       static_cast<std::uint64_t>(c.integrator)};
+  comm.broadcast(reals);
+  comm.broadcast(counts);
+  c.dt = reals[0];
+  c.gravity.G = reals[1];
+  c.gravity.softening = reals[2];
+  c.step = counts[0];
+  c.force_evaluations = counts[1];
+  c.integrator = static_cast<Integrator>(counts[2]);
+  return c;
+}
+
+}  // namespace rankwise::nbody

@@ -1,0 +1,226 @@
+// The O(N) inner loop of direct summation for a range of targets, compiled for every Highway
+// target and dispatched at run time.
+//
+// 1/sqrt(r^2+eps^2) two ways at once: AVX2 has no double rsqrt, and 1/sqrt via vsqrtpd +
+// vdivpd is limited by the one divide/square-root unit (~3.5 cycles per interaction on Zen 3).
+// Half of the lanes use that unit; the other half use the float rsqrt estimate (12 bits)
+// refined by one fifth-order Householder step on the FMA pipes, which run concurrently.
+// Both are accurate to about one ulp.
+// Sources are taken in blocks of Sources::source_block "virtual lanes" on every target, and
+// each lane's partial sums are combined in a fixed order at the end, so a target's result
+// depends only on the data, not on which rank or thread computes it.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "src/nbody/gravity_kernel.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include <cstddef>
+
+#include "rankwise/nbody/gravity.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace rankwise::nbody::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+constexpr std::size_t kBlock = Sources::source_block;
+constexpr std::size_t kDividerLanes = 8;
+
+// kTargets targets at once share each load of sources and give the out-of-order core
+// independent dependency chains (the inverse square root is a long chain).
+template <std::size_t kTargets, bool kPotential>
+class TargetGroup {
+ public:
+  using D = hn::ScalableTag<double>;
+  using V = hn::Vec<D>;
+  static constexpr std::size_t kMaxVectors = kBlock;
+
+  TargetGroup(const double* x, const double* y, const double* z, std::size_t first,
+              double eps2)
+      : veps2_(hn::Set(d_, eps2)) {
+    for (std::size_t t = 0; t < kTargets; ++t) {
+      xi_[t] = hn::Set(d_, x[first + t]);
+      yi_[t] = hn::Set(d_, y[first + t]);
+      zi_[t] = hn::Set(d_, z[first + t]);
+      index_[t] = hn::Set(d_, static_cast<double>(first + t));
+      for (std::size_t k = 0; k < vectors(); ++k) {
+        sx_[t][k] = sy_[t][k] = sz_[t][k] = sp_[t][k] = hn::Zero(d_);
+      }
+    }
+  }
+
+  static std::size_t vectors() { return kBlock / hn::Lanes(D()); }
+
+  // Lanes [0, kDividerLanes) of each block use the divide/square-root unit, the others the
+  // float estimate refined on the FMA pipes: the two run in parallel on the core. Which method
+  // a source gets depends only on j % kBlock, the same for every rank, thread and target.
+  static bool UsesDivider(std::size_t vector, std::size_t lanes) {
+    return vector * lanes < kDividerLanes;
+  }
+
+  // Sources [j0, j0 + kBlock). kMasked: skip j == target and j >= n. Written stage by stage
+  // over all (target, vector) pairs so that independent chains sit next to each other in the
+  // instruction stream: the out-of-order window then overlaps them (the chain from r^2 to
+  // the force is ~60 cycles long).
+  template <bool kMasked>
+  HWY_INLINE void Block(const double* HWY_RESTRICT x, const double* HWY_RESTRICT y,
+                        const double* HWY_RESTRICT z, const double* HWY_RESTRICT m,
+                        std::size_t j0, std::size_t n) {
+    constexpr std::size_t kChains = kTargets * kBlock;  // upper bound; vectors() used
+    const std::size_t lanes = hn::Lanes(d_);
+    const std::size_t vecs = vectors();
+    V dx[kChains], dy[kChains], dz[kChains], r2[kChains], mass[kChains], w[kChains];  // NOLINT
+    for (std::size_t k = 0; k < vecs; ++k) {
+      const std::size_t j = j0 + k * lanes;
+      const V xj = hn::LoadU(d_, x + j);
+      const V yj = hn::LoadU(d_, y + j);
+      const V zj = hn::LoadU(d_, z + j);
+      const V mj = hn::LoadU(d_, m + j);
+      for (std::size_t t = 0; t < kTargets; ++t) {
+        const std::size_t c = t * vecs + k;
+        dx[c] = hn::Sub(xj, xi_[t]);
+        dy[c] = hn::Sub(yj, yi_[t]);
+        dz[c] = hn::Sub(zj, zi_[t]);
+        r2[c] = hn::MulAdd(dx[c], dx[c], hn::MulAdd(dy[c], dy[c], hn::MulAdd(dz[c], dz[c], veps2_)));
+        mass[c] = mj;
+        if constexpr (kMasked) {
+          const V idx = hn::Iota(d_, static_cast<double>(j));
+          const auto valid =
+              hn::And(hn::Ne(idx, index_[t]), hn::Lt(idx, hn::Set(d_, static_cast<double>(n))));
+          r2[c] = hn::IfThenElse(valid, r2[c], hn::Set(d_, 1.0));  // any finite r^2 > 0
+          mass[c] = hn::IfThenElseZero(valid, mass[c]);
+        }
+      }
+    }
+    const std::size_t chains = kTargets * vecs;
+    const hn::Rebind<float, D> df;
+    const V one = hn::Set(d_, 1.0);
+    for (std::size_t c = 0; c < chains; ++c) {
+      if (UsesDivider(c % vecs, lanes)) {
+        w[c] = hn::Div(one, hn::Sqrt(r2[c]));
+      } else {
+        w[c] = hn::PromoteTo(d_, hn::ApproximateReciprocalSqrt(hn::DemoteTo(df, r2[c])));
+      }
+    }
+    // Estimate lanes: one fifth-order Householder step, 1/sqrt(r2) = w (1 - e)^-1/2 with
+    // e = 1 - r2 w^2, |e| < 2^-11; the series truncated after e^4 leaves 63/256 |e|^5 < 2^-59.
+    for (std::size_t c = 0; c < chains; ++c) {
+      if (UsesDivider(c % vecs, lanes)) continue;
+      const V e = hn::NegMulAdd(hn::Mul(r2[c], w[c]), w[c], one);
+      V p = hn::MulAdd(e, hn::Set(d_, 35.0 / 128.0), hn::Set(d_, 5.0 / 16.0));
+      p = hn::MulAdd(e, p, hn::Set(d_, 3.0 / 8.0));
+      p = hn::MulAdd(e, p, hn::Set(d_, 0.5));
+      w[c] = hn::MulAdd(hn::Mul(w[c], e), p, w[c]);
+    }
+    for (std::size_t c = 0; c < chains; ++c) {
+      const std::size_t t = c / vecs;
+      const std::size_t k = c % vecs;
+      const V minv = hn::Mul(mass[c], w[c]);
+      const V s = hn::Mul(minv, hn::Mul(w[c], w[c]));
+      sx_[t][k] = hn::MulAdd(dx[c], s, sx_[t][k]);
+      sy_[t][k] = hn::MulAdd(dy[c], s, sy_[t][k]);
+      sz_[t][k] = hn::MulAdd(dz[c], s, sz_[t][k]);
+      if constexpr (kPotential) sp_[t][k] = hn::Add(sp_[t][k], minv);
+    }
+  }
+
+  // Lane sums in a fixed order (lane 0 .. kBlock-1), whatever the vector width.
+  void Finish(double* ax, double* ay, double* az, double* phi) const {
+    const std::size_t lanes = hn::Lanes(d_);
+    for (std::size_t t = 0; t < kTargets; ++t) {
+      HWY_ALIGN double lx[kBlock], ly[kBlock], lz[kBlock], lp[kBlock];
+      for (std::size_t k = 0; k < vectors(); ++k) {
+        hn::Store(sx_[t][k], d_, lx + k * lanes);
+        hn::Store(sy_[t][k], d_, ly + k * lanes);
+        hn::Store(sz_[t][k], d_, lz + k * lanes);
+        hn::Store(sp_[t][k], d_, lp + k * lanes);
+      }
+      double tx = 0, ty = 0, tz = 0, tp = 0;
+      for (std::size_t l = 0; l < kBlock; ++l) {
+        tx += lx[l];
+        ty += ly[l];
+        tz += lz[l];
+        tp += lp[l];
+      }
+      ax[t] = tx;
+      ay[t] = ty;
+      az[t] = tz;
+      if constexpr (kPotential) phi[t] = tp;
+    }
+  }
+
+ private:
+  D d_;
+  V veps2_;
+  V xi_[kTargets], yi_[kTargets], zi_[kTargets], index_[kTargets];
+  V sx_[kTargets][kMaxVectors], sy_[kTargets][kMaxVectors], sz_[kTargets][kMaxVectors],
+      sp_[kTargets][kMaxVectors];
+};
+
+// Targets [i, i + kTargets); results to out[0 .. kTargets).
+template <std::size_t kTargets, bool kPotential>
+void Targets(const double* HWY_RESTRICT x, const double* HWY_RESTRICT y,
+             const double* HWY_RESTRICT z, const double* HWY_RESTRICT m, std::size_t n,
+             std::size_t i, double eps2, double* ax, double* ay, double* az, double* phi) {
+  TargetGroup<kTargets, kPotential> g(x, y, z, i, eps2);
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  // Blocks needing masks: those holding a target (j == i) and a partial last block.
+  std::size_t masked[kTargets + 1];
+  std::size_t count = 0;
+  for (std::size_t t = 0; t < kTargets; ++t) {
+    const std::size_t b = (i + t) / kBlock;
+    if (count == 0 || masked[count - 1] != b) masked[count++] = b;
+  }
+  if (n % kBlock != 0 && masked[count - 1] != blocks - 1) masked[count++] = blocks - 1;
+  std::size_t b = 0;
+  for (std::size_t q = 0; q < count; ++q) {
+    for (; b < masked[q]; ++b) g.template Block<false>(x, y, z, m, b * kBlock, n);
+    g.template Block<true>(x, y, z, m, b * kBlock, n);
+    ++b;
+  }
+  for (; b < blocks; ++b) g.template Block<false>(x, y, z, m, b * kBlock, n);
+  g.Finish(ax, ay, az, phi);
+}
+
+template <bool kPotential>
+void TargetsImpl(const double* x, const double* y, const double* z, const double* m,
+                 std::size_t n, std::size_t first, std::size_t end, double eps2, double* ax,
+                 double* ay, double* az, double* phi) {
+  constexpr std::size_t kPair = 1;
+  std::size_t i = first;
+  for (; i + kPair <= end; i += kPair) {
+    const std::size_t o = i - first;
+    Targets<kPair, kPotential>(x, y, z, m, n, i, eps2, ax + o, ay + o, az + o,
+                               kPotential ? phi + o : nullptr);
+  }
+  if (i < end) {
+    const std::size_t o = i - first;
+    Targets<1, kPotential>(x, y, z, m, n, i, eps2, ax + o, ay + o, az + o,
+                           kPotential ? phi + o : nullptr);
+  }
+}
+
+void TargetsKernel(const double* x, const double* y, const double* z, const double* m,
+                   std::size_t n, std::size_t first, std::size_t end, double eps2, double* ax,
+                   double* ay, double* az, double* phi) {
+  if (phi != nullptr) {
+    TargetsImpl<true>(x, y, z, m, n, first, end, eps2, ax, ay, az, phi);
+  } else {
+    TargetsImpl<false>(x, y, z, m, n, first, end, eps2, ax, ay, az, phi);
+  }
+}
+
+}  // namespace rankwise::nbody::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace rankwise::nbody {
+HWY_EXPORT(TargetsKernel);
+
+// Called by gravity.cpp (declared there): one thread's contiguous range of targets.
+void gravity_targets(const double* x, const double* y, const double* z, const double* m,
+                     std::size_t n, std::size_t first, std::size_t end, double eps2, double* ax,
+                     double* ay, double* az, double* phi) {
+  HWY_DYNAMIC_DISPATCH(TargetsKernel)(x, y, z, m, n, first, end, eps2, ax, ay, az, phi);
+}
+}  // namespace rankwise::nbody
+#endif

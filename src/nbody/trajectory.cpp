@@ -1,0 +1,73 @@
+// /nbody: chunked per-frame datasets written collectively, one frame per chunk row.
+#include "rankwise/nbody/trajectory.hpp"
+
+#include <algorithm>
+
+namespace rankwise::nbody {
+namespace {
+
+// Rows per chunk: a chunk of one frame holds up to 2^16 particles (1.5 MiB of doubles),
+// small enough for caches and large enough for efficient MPI-IO.
+constexpr std::uint64_t kChunkRows = std::uint64_t{1} << 16;
+
+std::vector<double> interleave(const Vec3s& v) {
+  std::vector<double> out(3 * v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    out[3 * i] = v.x[i];
+    out[3 * i + 1] = v.y[i];
+    out[3 * i + 2] = v.z[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::uint64_t> frame_steps(std::uint64_t first, std::uint64_t last,
+                                       std::uint64_t every) {
+  std::vector<std::uint64_t> steps{first};
+  for (std::uint64_t s = (first / every + 1) * every; s < last; s += every) steps.push_back(s);
+  if (last != first) steps.push_back(last);
+  return steps;
+}
+
+TrajectoryWriter::TrajectoryWriter(io::Group& root, std::uint64_t n, std::uint64_t frames,
+                                   parallel::BlockRange own)
+    : n_(n),
+      frames_(frames),
+      own_(own),
+      group_(root.create_group("nbody")),
+      positions_(group_.create_dataset<double>("positions", {frames, n, 3},
+                                               {1, std::min(n, kChunkRows), 3})),
+      velocities_(group_.create_dataset<double>("velocities", {frames, n, 3},
+                                                {1, std::min(n, kChunkRows), 3})) {}
+
+void TrajectoryWriter::write_frame(std::uint64_t frame, double time, const State& state,
+                                   const Diagnostics& d) {
+  const io::Dims start{frame, own_.begin, 0};
+  const io::Dims count =
+      own_.empty() ? io::Dims{0, 0, 0} : io::Dims{1, own_.size(), 3};
+  positions_.write_block<double>(interleave(state.pos), start, count);
+  velocities_.write_block<double>(interleave(state.vel), start, count);
+  time_.push_back(time);
+  kinetic_.push_back(d.kinetic);
+  potential_.push_back(d.potential);
+  total_.push_back(d.total());
+  momentum_.insert(momentum_.end(), d.momentum.begin(), d.momentum.end());
+  centre_.insert(centre_.end(), d.centre_of_mass.begin(), d.centre_of_mass.end());
+}
+
+void TrajectoryWriter::finish(std::span<const double> masses) {
+  const std::uint64_t f = time_.size();
+  group_.write_root<double>("time", time_, {f});
+  group_.write_root<double>("energy", total_, {f});
+  group_.write_root<double>("kinetic_energy", kinetic_, {f});
+  group_.write_root<double>("potential_energy", potential_, {f});
+  group_.write_root<double>("momentum", momentum_, {f, 3});
+  group_.write_root<double>("center_of_mass", centre_, {f, 3});
+  group_.write_root<double>("masses", masses, {n_});
+  // Close the datasets now: an MPI-IO file must not close with objects still open.
+  positions_ = io::Dataset(io::Handle(), nullptr);
+  velocities_ = io::Dataset(io::Handle(), nullptr);
+}
+
+}  // namespace rankwise::nbody

@@ -1,12 +1,108 @@
-// `rankwise polygons` options (placeholder until the driver lands).
+// `rankwise polygons` options.
+#include <cerrno>
+#include <cstdlib>
+#include <limits>
+#include <memory>
+
+#include "rankwise/cli/parse.hpp"
 #include "rankwise/cli/subcommands.hpp"
+#include "rankwise/polygons/polygons_driver.hpp"
 
 namespace rankwise::cli {
+namespace {
+struct PolygonsText {
+  CommonText common;
+  std::string input;
+  std::string generate;
+  std::string seed = "1";
+  std::string crs = "geographic";
+  std::string vertices = "64";
+  std::string write_shapefile;
+  std::string area = "auto";
+  std::string name_field;
+  std::string scatter = "flat";
+};
+
+std::uint64_t parse_seed(const std::string& s) {
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) {
+    throw UsageError("--seed: expected a non-negative integer, got '" + s + "'");
+  }
+  errno = 0;
+  const std::uint64_t v = std::strtoull(s.c_str(), nullptr, 10);
+  if (errno == ERANGE) throw UsageError("--seed: " + s + " does not fit in 64 bits");
+  return v;
+}
+
+polygons::PolygonsOptions validate(const PolygonsText& t) {
+  polygons::PolygonsOptions o;
+  o.input = t.input;
+  if (!t.generate.empty()) o.generate = parse_count(t.generate, "--generate", std::uint64_t{1} << 31);
+  if (o.generate == 0 && o.input.empty()) {
+    throw UsageError("polygons: give a shapefile (INPUT.shp) or --generate N");
+  }
+  if (o.generate > 0 && !o.input.empty()) {
+    throw UsageError("--generate: cannot be combined with an input shapefile");
+  }
+  const bool synthetic = o.generate > 0;
+  if (!synthetic && !t.write_shapefile.empty()) {
+    throw UsageError("--write-shapefile: applies to --generate only");
+  }
+  o.seed = parse_seed(t.seed);
+  o.generate_crs = t.crs == "projected" ? polygons::Crs::projected : polygons::Crs::geographic;
+  o.vertices = static_cast<std::uint32_t>(parse_count(t.vertices, "--vertices", 1u << 24));
+  if (o.vertices < 8) throw UsageError("--vertices: at least 8, got " + t.vertices);
+  o.write_shapefile = t.write_shapefile;
+  o.area = t.area == "geodesic" ? polygons::AreaMode::geodesic
+         : t.area == "planar"   ? polygons::AreaMode::planar
+         : t.area == "both"     ? polygons::AreaMode::both
+                                : polygons::AreaMode::automatic;
+  if (synthetic && o.generate_crs == polygons::Crs::projected &&
+      (o.area == polygons::AreaMode::geodesic || o.area == polygons::AreaMode::both)) {
+    throw UsageError("--area: geodesic areas need --crs geographic");
+  }
+  o.name_field = t.name_field;
+  o.scatter = t.scatter == "serialized" ? polygons::ScatterMethod::serialized
+                                        : polygons::ScatterMethod::flat;
+  return o;
+}
+}  // namespace
 
 Subcommand make_polygons_command(CLI::App& app) {
-  auto* sub = app.add_subcommand("polygons", "(not yet available)");
-  return {sub, [](const parallel::Comm&, const std::string&) -> int {
-            throw UsageError("polygons: this driver is not available yet");
+  auto text = std::make_shared<PolygonsText>();
+  auto* sub = app.add_subcommand(
+      "polygons", "Geodesic (WGS84) and planar areas of shapefile polygons, scattered over ranks");
+  sub->footer(
+      "Examples:\n"
+      "  mpiexec -n 4 rankwise polygons plates.shp -o plates.h5\n"
+      "  rankwise polygons countries.shp --area both --name-field NAME_EN\n"
+      "  rankwise polygons --generate 1e5 --seed 7 --write-shapefile synth.shp\n"
+      "  mpiexec -n 2 rankwise polygons --generate 156250 --vertices 64   # 10 M vertices\n"
+      "Geographic data (lon/lat .prj) gets geodesic areas by default, projected data planar.");
+  sub->add_option("input", text->input, "Polygon shapefile (.shp with .shx, .dbf; .prj, .cpg)");
+  sub->add_option("--area", text->area, "auto | geodesic | planar | both")
+      ->check(CLI::IsMember({"auto", "geodesic", "planar", "both"}))
+      ->capture_default_str();
+  sub->add_option("--name-field", text->name_field,
+                  "Attribute holding names (default: first of NAME/name/Name)");
+  sub->add_option("--generate", text->generate, "Make N synthetic polygons with known areas");
+  sub->add_option("--seed", text->seed, "Seed of the synthetic set (64-bit)")->capture_default_str();
+  sub->add_option("--crs", text->crs, "Synthetic set: geographic (lon/lat) | projected (metres)")
+      ->check(CLI::IsMember({"geographic", "projected"}))
+      ->capture_default_str();
+  sub->add_option("--vertices", text->vertices, "Vertices per synthetic polygon (>= 8)")
+      ->capture_default_str();
+  sub->add_option("--write-shapefile", text->write_shapefile,
+                  "Also write the synthetic set as a shapefile (F.shp)");
+  sub->add_option("--scatter", text->scatter,
+                  "How rank 0 sends polygons: flat (MPI_Scatterv) | serialized (Boost)")
+      ->check(CLI::IsMember({"flat", "serialized"}))
+      ->capture_default_str();
+  add_common_options(*sub, text->common, "rankwise-polygons.h5");
+
+  return {sub, [text](const parallel::Comm& comm, const std::string& command_line) {
+            const polygons::PolygonsOptions o = validate(*text);
+            driver::Run run(comm, text->common.validate(), command_line);
+            return polygons::run(o, run);
           }};
 }
 

@@ -1,0 +1,29 @@
+#pragma once
+/// `rankwise polygons`: geodesic and planar areas of shapefile polygons, scattered over ranks.
+#include <cstdint>
+#include <string>
+
+#include "rankwise/driver/run.hpp"
+#include "rankwise/polygons/distribute.hpp"
+#include "rankwise/polygons/measure.hpp"
+#include "rankwise/polygons/polygon_set.hpp"
+
+namespace rankwise::polygons {
+
+/// Validated options of `rankwise polygons`.
+struct PolygonsOptions {
+  std::string input;               ///< shapefile to read (empty with --generate)
+  std::uint64_t generate = 0;      ///< synthetic polygons instead of a file
+  std::uint64_t seed = 1;          ///< synthetic set's seed
+  Crs generate_crs = Crs::geographic;
+  std::uint32_t vertices = 64;     ///< vertices per synthetic polygon
+  std::string write_shapefile;     ///< also write the synthetic set here
+  AreaMode area = AreaMode::automatic;
+  std::string name_field;          ///< empty: first of NAME/name/Name
+  ScatterMethod scatter = ScatterMethod::flat;
+};
+
+/// collective: run the driver; returns the process exit code.
+[[nodiscard]] int run(const PolygonsOptions& options, driver::Run& run);
+
+}  // namespace rankwise::polygons

@@ -1,0 +1,53 @@
+#pragma once
+/// ESRI shapefiles (.shp/.shx/.dbf/.cpg/.prj) of polygons: checked reading and writing.
+/// Files are untrusted: headers, sizes, record counts, offsets, part indices and shape types
+/// are checked before or after shapelib reads them; every failure is an InputError naming the
+/// file and the problem in one line.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rankwise/polygons/polygon_set.hpp"
+
+namespace rankwise::polygons {
+
+/// What the 100-byte main header of a .shp or .shx says, after checking it.
+struct ShapeHeader {
+  int shape_type = 0;           ///< SHPT_* (5 polygon, 15 polygon Z, 25 polygon M)
+  std::uint64_t file_bytes = 0; ///< actual size of the file
+  double bounds[4] = {};        ///< xmin, ymin, xmax, ymax
+};
+
+/// Checks magic number 9994, version 1000, the length field against the file size and a
+/// polygon shape type. Throws InputError.
+[[nodiscard]] ShapeHeader check_shape_header(const std::string& path);
+
+/// Checks the .shx index at `shx` against its .shp (header, 100 + 8n bytes, each record
+/// inside the .shp) and returns n, the number of records. Throws InputError.
+[[nodiscard]] std::uint64_t check_shape_index(const std::string& shx, const ShapeHeader& shp);
+
+/// `path` with its extension replaced by `ext` (tries lower then upper case; returns the
+/// lower-case name when neither exists). "x.shp", "x.SHP" and "x" all name the same set.
+[[nodiscard]] std::string sibling(const std::string& path, const std::string& ext);
+
+/// A shapefile read on one rank.
+struct Shapefile {
+  PolygonSet polygons;
+  std::vector<std::string> names;  ///< UTF-8, one per record (empty without a name field)
+  Crs crs = Crs::geographic;
+  std::string crs_source;          ///< "prj" or "bounds" (no/unknown .prj: guessed)
+  std::string name_field;          ///< the field names came from ("" if none)
+  std::string code_page;           ///< as declared (.cpg or DBF language driver), "" if none
+  int shape_type = 0;
+};
+
+/// Reads every record of the shapefile at `path` (".shp" optional). `name_field` empty picks
+/// the first of NAME/name/Name present. Throws InputError.
+[[nodiscard]] Shapefile read_shapefile(const std::string& path, const std::string& name_field);
+
+/// Writes polygon records (type 5) with a NAME field, a UTF-8 .cpg and a .prj (WGS84
+/// lon/lat, or UTM 33N for projected sets). Throws IoError.
+void write_shapefile(const std::string& path, const PolygonSet& polygons,
+                     const std::vector<std::string>& names, Crs crs);
+
+}  // namespace rankwise::polygons

@@ -1,0 +1,253 @@
+// rankwise polygons: read -> partition -> scatter -> compute -> gather -> write -> report.
+#include "rankwise/polygons/polygons_driver.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "rankwise/parallel/block_range.hpp"
+#include "rankwise/polygons/area.hpp"
+#include "rankwise/polygons/partition.hpp"
+#include "rankwise/polygons/shapefile.hpp"
+#include "rankwise/polygons/synthetic.hpp"
+
+namespace rankwise::polygons {
+namespace {
+
+using timing::Phase;
+
+/// What root read or generated; only root holds polygons, names and expected areas.
+struct Input {
+  PolygonSet polygons;
+  std::vector<std::string> names;
+  std::vector<double> expected_area;  // synthetic sets only
+  Crs crs = Crs::geographic;
+  std::string source;                 // file name or "synthetic"
+  std::string crs_source;             // "prj", "bounds" or "synthetic"
+  std::string name_field;
+  std::string code_page;
+};
+
+Input read_or_generate(const PolygonsOptions& o) {
+  Input in;
+  if (o.generate > 0) {
+    SyntheticSet s = generate(o.generate, o.seed, o.generate_crs, o.vertices);
+    in.polygons = std::move(s.polygons);
+    in.names = std::move(s.names);
+    in.expected_area = std::move(s.expected_area);
+    in.crs = s.crs;
+    in.source = "synthetic";
+    in.crs_source = "synthetic";
+    in.name_field = "NAME";
+    in.code_page = "UTF-8";
+    return in;
+  }
+  Shapefile f = read_shapefile(o.input, o.name_field);
+  in.polygons = std::move(f.polygons);
+  in.names = std::move(f.names);
+  in.crs = f.crs;
+  in.source = o.input;
+  in.crs_source = f.crs_source;
+  in.name_field = f.name_field;
+  in.code_page = f.code_page;
+  return in;
+}
+
+// collective: root reads (or generates); every rank learns the outcome, the CRS and the size.
+Input load(const PolygonsOptions& o, driver::Run& run) {
+  const auto& comm = run.comm();
+  Input in;
+  const double t0 = timing::now();
+  comm.agreed([&] {
+    if (comm.is_root()) in = read_or_generate(o);
+  });
+  run.timer().add(comm.is_root() ? Phase::read : Phase::idle, timing::now() - t0);
+  if (!o.write_shapefile.empty()) {
+    auto scope = run.timer().scope(Phase::write);
+    comm.agreed([&] {
+      if (comm.is_root()) write_shapefile(o.write_shapefile, in.polygons, in.names, in.crs);
+    });
+  }
+  auto scope = run.timer().scope(Phase::communicate);
+  std::vector<std::uint64_t> meta{static_cast<std::uint64_t>(in.crs)};
+  comm.broadcast(meta);
+  in.crs = static_cast<Crs>(meta[0]);
+  comm.broadcast(in.source);
+  comm.broadcast(in.crs_source);
+  comm.broadcast(in.name_field);
+  comm.broadcast(in.code_page);
+  return in;
+}
+
+// Same verdict on every rank: all inputs to it were broadcast.
+AreaMode resolve(AreaMode requested, const Input& in) {
+  if (requested == AreaMode::automatic) {
+    return in.crs == Crs::geographic ? AreaMode::geodesic : AreaMode::planar;
+  }
+  if (requested != AreaMode::planar && in.crs == Crs::projected) {
+    throw UsageError("--area: geodesic areas need longitude/latitude, but " + in.source +
+                     " is projected (by its " + in.crs_source + "); use --area planar");
+  }
+  return requested;
+}
+
+const char* mode_name(AreaMode m) {
+  switch (m) {
+    case AreaMode::geodesic: return "geodesic";
+    case AreaMode::planar: return "planar";
+    case AreaMode::both: return "both";
+    default: return "automatic";
+  }
+}
+
+/// Results gathered on root in record order, plus totals every rank knows.
+struct Gathered {
+  std::vector<double> area;       // root: the headline area per record (geodesic or planar)
+  std::vector<double> totals;     // geodesic area, planar area, perimeter, vertices, compute s
+};
+
+Gathered gather_results(const parallel::Comm& comm, const Measurements& m, AreaMode mode) {
+  const bool geodesic = mode != AreaMode::planar;
+  Gathered g;
+  g.area = gather_in_order(comm, geodesic ? m.area_m2 : m.area_planar);
+  const auto planar = gather_in_order(comm, m.area_planar);
+  const auto perimeter = gather_in_order(comm, m.perimeter_m);
+  // Totals summed on root in record order, so they do not depend on the rank count.
+  const auto sum = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += std::isnan(x) ? 0.0 : x;
+    return s;
+  };
+  double seconds = 0;
+  for (double s : m.seconds) seconds += s;
+  const auto local_vertices = std::accumulate(m.vertices.begin(), m.vertices.end(), 0.0,
+                                              [](double a, std::uint64_t v) { return a + static_cast<double>(v); });
+  const auto per_rank = comm.sum(std::vector<double>{local_vertices, seconds});
+  g.totals = {geodesic ? sum(g.area) : 0.0, sum(planar), sum(perimeter), per_rank[0], per_rank[1]};
+  comm.broadcast(g.totals);
+  return g;
+}
+
+void write_results(io::Group& root, const parallel::Comm& comm, const Input& in,
+                   const PolygonSet& mine, const Measurements& m, const Gathered& g,
+                   AreaMode mode, ScatterMethod scatter, std::uint64_t records) {
+  io::Group p = root.create_group("polygons");
+  const std::uint64_t first = mine.first_record;
+  const std::uint64_t n = mine.records();
+  std::vector<std::uint64_t> index(n);
+  std::iota(index.begin(), index.end(), first);
+  const std::vector<std::int32_t> rank(n, comm.rank());
+  p.write_rows<std::uint64_t>("record", index, records, first);
+  p.write_strings_root("name", in.names);
+  p.write_rows<double>("area_m2", m.area_m2, records, first);
+  p.write_rows<double>("area_planar", m.area_planar, records, first);
+  p.write_rows<double>("perimeter_m", m.perimeter_m, records, first);
+  p.write_rows<std::uint64_t>("vertices", m.vertices, records, first);
+  p.write_rows<std::uint32_t>("parts", m.parts, records, first);
+  p.write_rows<std::int32_t>("rank", rank, records, first);
+  p.write_rows<double>("seconds", m.seconds, records, first);
+  std::uint64_t expected = in.expected_area.size();
+  expected = comm.max(expected);
+  if (expected > 0) p.write_root<double>("expected_area", in.expected_area, {records});
+  p.attribute("source", in.source);
+  p.attribute("crs", std::string(in.crs == Crs::geographic ? "geographic" : "projected"));
+  p.attribute("crs_source", in.crs_source);
+  p.attribute("area_mode", std::string(mode_name(mode)));
+  p.attribute("name_field", in.name_field);
+  p.attribute("code_page", in.code_page);
+  p.attribute("scatter", std::string(scatter == ScatterMethod::flat ? "flat" : "serialized"));
+  p.attribute("count", records);
+  p.attribute("vertices_total", static_cast<std::uint64_t>(g.totals[3]));
+  p.attribute("total_area_m2", g.totals[0]);
+  p.attribute("total_area_planar", g.totals[1]);
+  p.attribute("total_perimeter_m", g.totals[2]);
+  p.attribute("compute_seconds", g.totals[4]);
+  p.attribute("vertices_per_second_per_core", g.totals[3] / g.totals[4]);
+  if (in.crs == Crs::geographic) p.attribute("ellipsoid_area_m2", GeodesicArea().ellipsoid_area());
+}
+
+void summarise(const driver::Run& run, const Input& in, const Gathered& g, AreaMode mode,
+               std::uint64_t records, double compute_wall) {
+  if (!run.comm().is_root()) return;
+  const bool geodesic = mode != AreaMode::planar;
+  const char* unit = geodesic ? "m²" : "units²";
+  char line[512];
+  std::snprintf(line, sizeof line, "polygons: %llu records, %.0f vertices from %s (%s, by %s)",
+                static_cast<unsigned long long>(records), g.totals[3], in.source.c_str(),
+                in.crs == Crs::geographic ? "lon/lat" : "projected", in.crs_source.c_str());
+  run.say(line);
+  const double total = geodesic ? g.totals[0] : g.totals[1];
+  std::snprintf(line, sizeof line, "total %s area %.17g %s%s", geodesic ? "geodesic" : "planar",
+                total, unit,
+                geodesic ? ("  (" + std::to_string(total / GeodesicArea().ellipsoid_area()) +
+                            " of the WGS84 ellipsoid)").c_str()
+                         : "");
+  run.say(line);
+  std::vector<std::size_t> order(g.area.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  const std::size_t top = std::min<std::size_t>(5, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+                    [&](std::size_t a, std::size_t b) { return g.area[a] > g.area[b]; });
+  for (std::size_t k = 0; k < top; ++k) {
+    const std::size_t r = order[k];
+    const std::string& name = in.names[r].empty() ? "(unnamed)" : in.names[r];
+    std::snprintf(line, sizeof line, "  #%zu record %zu  %-30s %.6e %s", k + 1, r, name.c_str(),
+                  g.area[r], unit);
+    run.say(line);
+  }
+  std::snprintf(line, sizeof line,
+                "%s polygons/s, %svertices/s (compute wall); %svertices/s per core; wall %.3f s",
+                driver::si(static_cast<double>(records) / compute_wall).c_str(),
+                driver::si(g.totals[3] / compute_wall).c_str(),
+                driver::si(g.totals[3] / g.totals[4]).c_str(), run.elapsed());
+  run.say(line);
+}
+
+}  // namespace
+
+int run(const PolygonsOptions& options, driver::Run& run) {
+  const auto& comm = run.comm();
+  {
+    auto scope = run.timer().scope(Phase::setup);
+    run.reserve_output();
+  }
+  const Input in = load(options, run);
+  const AreaMode mode = resolve(options.area, in);
+
+  PolygonSet mine;
+  std::uint64_t records = 0;
+  {
+    auto scope = run.timer().scope(Phase::communicate);
+    std::vector<std::uint64_t> bounds;
+    if (comm.is_root()) {
+      bounds = partition(in.polygons.vertex_counts(), static_cast<std::uint64_t>(comm.size()));
+    }
+    mine = scatter_polygons(comm, in.polygons, bounds, options.scatter);
+    records = comm.sum(mine.records());
+  }
+  const double t0 = timing::now();
+  Measurements m;
+  {
+    auto scope = run.timer().scope(Phase::compute);
+    m = measure(mine, mode, run.threads());
+  }
+  {
+    auto scope = run.timer().scope(Phase::idle);
+    comm.barrier();
+  }
+  const double compute_wall = timing::now() - t0;
+  Gathered g;
+  {
+    auto scope = run.timer().scope(Phase::communicate);
+    g = gather_results(comm, m, mode);
+  }
+  run.write_output([&](io::Group& root) {
+    write_results(root, comm, in, mine, m, g, mode, options.scatter, records);
+  });
+  summarise(run, in, g, mode, records, compute_wall);
+  run.report_timings();
+  return 0;
+}
+
+}  // namespace rankwise::polygons

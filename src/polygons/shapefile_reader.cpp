@@ -1,0 +1,203 @@
+// Reading polygon shapefiles with shapelib, checking what it returns.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "rankwise/errors.hpp"
+#include "rankwise/polygons/code_page.hpp"
+#include "rankwise/polygons/shapefile.hpp"
+#include "shapelib_handles.hpp"
+
+namespace rankwise::polygons {
+namespace detail {
+namespace {
+thread_local std::string last_error;
+void record_error(const char* message) { last_error = message != nullptr ? message : ""; }
+}  // namespace
+
+SAHooks quiet_hooks() {
+  SAHooks hooks;
+  SASetupDefaultHooks(&hooks);
+  hooks.Error = record_error;
+  return hooks;
+}
+
+std::string take_shapelib_error() {
+  std::string message;
+  std::swap(message, last_error);
+  return message.empty() ? std::string("shapelib could not read it") : message;
+}
+}  // namespace detail
+
+namespace {
+using detail::DbfFile;
+using detail::ShpFile;
+using detail::ShpObject;
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Geographic if the .prj says GEOGCS/GEOGCRS, projected if PROJCS/PROJCRS; otherwise guess
+// from the bounds (lon/lat fit in [-180, 360] x [-90, 90]).
+std::pair<Crs, std::string> detect_crs(const std::string& shp, const ShapeHeader& header) {
+  std::ifstream prj(sibling(shp, "prj"));
+  if (prj) {
+    std::stringstream text;
+    text << prj.rdbuf();
+    std::string wkt = upper(text.str());
+    wkt.erase(0, wkt.find_first_not_of(" \t\r\n\xEF\xBB\xBF"));
+    if (wkt.rfind("PROJCS", 0) == 0 || wkt.rfind("PROJCRS", 0) == 0) return {Crs::projected, "prj"};
+    if (wkt.rfind("GEOGCS", 0) == 0 || wkt.rfind("GEOGCRS", 0) == 0) return {Crs::geographic, "prj"};
+  }
+  const double* b = header.bounds;
+  const bool lonlat = b[0] >= -180.0 && b[2] <= 360.0 && b[1] >= -90.0 && b[3] <= 90.0;
+  return {lonlat ? Crs::geographic : Crs::projected, "bounds"};
+}
+
+// Appends record `i` (already read by shapelib) to `set`, checking its type, parts and values.
+void append_record(const std::string& shp, int file_type, Crs crs, std::uint64_t i,
+                   const SHPObject& o, PolygonSet& set) {
+  const auto where = [&] { return shp + ": record " + std::to_string(i) + ": "; };
+  if (o.nSHPType != file_type && o.nSHPType != SHPT_NULL) {
+    throw InputError(where() + "shape type " + std::to_string(o.nSHPType) +
+                     " differs from the file's " + std::to_string(file_type));
+  }
+  if (o.nSHPType == SHPT_NULL || o.nVertices == 0) {
+    set.end_record();  // null shape: an empty polygon
+    return;
+  }
+  if (o.nParts < 1 || o.panPartStart == nullptr || o.panPartStart[0] != 0) {
+    throw InputError(where() + "part indices do not start at vertex 0");
+  }
+  for (int p = 0; p < o.nParts; ++p) {
+    const int begin = o.panPartStart[p];
+    const int end = p + 1 < o.nParts ? o.panPartStart[p + 1] : o.nVertices;
+    if (begin < 0 || end > o.nVertices || begin > end) {
+      throw InputError(where() + "part " + std::to_string(p) + " index " +
+                       std::to_string(begin) + " out of range (0.." +
+                       std::to_string(o.nVertices) + ")");
+    }
+  }
+  for (int v = 0; v < o.nVertices; ++v) {
+    const double x = o.padfX[v];
+    const double y = o.padfY[v];
+    const bool ok = std::isfinite(x) && std::isfinite(y) &&
+                    (crs == Crs::projected || (std::fabs(y) <= 90.0 && std::fabs(x) <= 540.0));
+    if (!ok) {
+      throw InputError(where() + "vertex " + std::to_string(v) + " (" + std::to_string(x) +
+                       ", " + std::to_string(y) + ") is not a valid " +
+                       (crs == Crs::geographic ? "longitude/latitude" : "coordinate"));
+    }
+  }
+  const auto n = static_cast<std::size_t>(o.nVertices);
+  for (int p = 0; p < o.nParts; ++p) {
+    const auto begin = static_cast<std::size_t>(o.panPartStart[p]);
+    const auto end = p + 1 < o.nParts ? static_cast<std::size_t>(o.panPartStart[p + 1]) : n;
+    set.add_ring({o.padfX + begin, end - begin}, {o.padfY + begin, end - begin});
+  }
+  set.end_record();
+}
+
+// The field to take names from: `wanted`, or the first of NAME/name/Name; -1 if none.
+int name_field_index(const std::string& dbf_path, DBFInfo* dbf, const std::string& wanted,
+                     std::string& chosen) {
+  const int fields = DBFGetFieldCount(dbf);
+  std::vector<std::string> names;
+  for (int f = 0; f < fields; ++f) {
+    char name[XBASE_FLDNAME_LEN_READ + 1] = {};
+    DBFGetFieldInfo(dbf, f, name, nullptr, nullptr);
+    names.emplace_back(name);
+  }
+  const std::vector<std::string> candidates =
+      wanted.empty() ? std::vector<std::string>{"NAME", "name", "Name"}
+                     : std::vector<std::string>{wanted};
+  for (const auto& c : candidates) {
+    const auto it = std::find(names.begin(), names.end(), c);
+    if (it != names.end()) {
+      chosen = c;
+      return static_cast<int>(it - names.begin());
+    }
+  }
+  if (wanted.empty()) return -1;
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  throw InputError(dbf_path + ": no field '" + wanted + "' (fields: " + list + ")");
+}
+
+std::vector<std::string> read_names(const std::string& shp, std::uint64_t records,
+                                    const std::string& wanted, Shapefile& out) {
+  const std::string dbf_path = sibling(shp, "dbf");
+  if (!std::filesystem::exists(dbf_path)) {
+    throw InputError(dbf_path + ": missing (the shapefile's attribute table)");
+  }
+  SAHooks hooks = detail::quiet_hooks();
+  DbfFile dbf(DBFOpenLL(dbf_path.c_str(), "rb", &hooks));
+  if (!dbf) throw InputError(dbf_path + ": cannot read: " + detail::take_shapelib_error());
+  const auto dbf_records = static_cast<std::uint64_t>(std::max(0, DBFGetRecordCount(dbf.get())));
+  if (dbf_records != records) {
+    throw InputError(dbf_path + ": " + std::to_string(dbf_records) + " records but the .shx has " +
+                     std::to_string(records));
+  }
+  const char* page = DBFGetCodePage(dbf.get());
+  out.code_page = page != nullptr ? page : "";
+  const auto encoding = encoding_from_code_page(out.code_page);
+  if (!encoding) {
+    throw InputError(dbf_path + ": code page '" + out.code_page +
+                     "' is not supported (UTF-8, ISO-8859-1, Windows-1252)");
+  }
+  const int field = name_field_index(dbf_path, dbf.get(), wanted, out.name_field);
+  std::vector<std::string> names(records);
+  if (field < 0) return names;
+  for (std::uint64_t r = 0; r < records; ++r) {
+    const int i = static_cast<int>(r);
+    if (DBFIsAttributeNULL(dbf.get(), i, field) != 0) continue;
+    const char* text = DBFReadStringAttribute(dbf.get(), i, field);
+    if (text != nullptr) names[r] = to_utf8(text, *encoding);
+  }
+  return names;
+}
+
+}  // namespace
+
+Shapefile read_shapefile(const std::string& path, const std::string& name_field) {
+  const std::string shp = sibling(path, "shp");
+  const ShapeHeader header = check_shape_header(shp);
+  const std::uint64_t records = check_shape_index(sibling(shp, "shx"), header);
+  Shapefile out;
+  out.shape_type = header.shape_type;
+  out.names = read_names(shp, records, name_field, out);
+  std::tie(out.crs, out.crs_source) = detect_crs(shp, header);
+  if (records == 0) throw InputError(shp + ": no records (empty shapefile)");
+
+  SAHooks hooks = detail::quiet_hooks();
+  ShpFile file(SHPOpenLL(shp.c_str(), "rb", &hooks));
+  if (!file) throw InputError(shp + ": cannot read: " + detail::take_shapelib_error());
+  int entities = 0;
+  int type = 0;
+  SHPGetInfo(file.get(), &entities, &type, nullptr, nullptr);
+  if (static_cast<std::uint64_t>(entities) != records) {
+    throw InputError(shp + ": shapelib sees " + std::to_string(entities) +
+                     " records, the .shx " + std::to_string(records));
+  }
+  SHPSetFastModeReadObject(file.get(), 1);  // reuse one buffer instead of mallocs per record
+  out.polygons.record_start.reserve(records + 1);
+  const std::uint64_t vertex_guess = (header.file_bytes - 100) / 16;
+  out.polygons.x.reserve(vertex_guess);
+  out.polygons.y.reserve(vertex_guess);
+  for (std::uint64_t i = 0; i < records; ++i) {
+    ShpObject o(SHPReadObject(file.get(), static_cast<int>(i)));
+    if (!o) {
+      throw InputError(shp + ": record " + std::to_string(i) + ": " +
+                       detail::take_shapelib_error());
+    }
+    append_record(shp, header.shape_type, out.crs, i, *o, out.polygons);
+  }
+  return out;
+}
+
+}  // namespace rankwise::polygons

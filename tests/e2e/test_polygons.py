@@ -1,0 +1,321 @@
+"""End-to-end tests of `rankwise polygons`: known areas, rank-count independence, bad files.
+
+The shapefiles are written here by a small pure-Python writer (no data files in the repo);
+tests on the real data in ../shared/data skip when it is absent."""
+import math
+import struct
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+from pyproj import Geod
+
+from rwtest import assert_clean_failure, run, shared_data
+
+GEOD = Geod(ellps="WGS84")
+WGS84_AREA = 510065621724088.5
+GEO_WKT = ('GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],'
+           'PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')
+PROJ_WKT = 'PROJCS["WGS_1984_UTM_Zone_33N",GEOGCS["GCS_WGS_1984"],UNIT["Meter",1.0]]'
+
+
+# --- a minimal shapefile writer -------------------------------------------------------------
+def write_shapefile(base, records, names=None, prj=GEO_WKT, cpg="UTF-8", encoding="utf-8",
+                    shape_type=5):
+    """records: one list of rings per record, each ring a list of (x, y). Writes base.shp/.shx/.dbf
+    (+ .prj, .cpg unless None). Returns the .shp path."""
+    base = Path(base)
+    names = names if names is not None else [f"polygon {i}" for i in range(len(records))]
+    bodies = []
+    all_x, all_y = [], []
+    for rings in records:
+        pts = [p for r in rings for p in r]
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        all_x += xs
+        all_y += ys
+        starts, n = [], 0
+        for r in rings:
+            starts.append(n)
+            n += len(r)
+        body = struct.pack("<i4d2i", shape_type, min(xs), min(ys), max(xs), max(ys), len(rings), n)
+        body += struct.pack(f"<{len(starts)}i", *starts)
+        body += b"".join(struct.pack("<2d", x, y) for x, y in pts)
+        bodies.append(body)
+    box = (min(all_x, default=0), min(all_y, default=0), max(all_x, default=0), max(all_y, default=0))
+
+    def header(length_bytes):
+        return (struct.pack(">7i", 9994, 0, 0, 0, 0, 0, length_bytes // 2) +
+                struct.pack("<2i", 1000, shape_type) + struct.pack("<8d", *box, 0, 0, 0, 0))
+
+    shp, shx, offset = b"", b"", 100
+    for i, body in enumerate(bodies):
+        shp += struct.pack(">2i", i + 1, len(body) // 2) + body
+        shx += struct.pack(">2i", offset // 2, len(body) // 2)
+        offset += 8 + len(body)
+    base.with_suffix(".shp").write_bytes(header(100 + len(shp)) + shp)
+    base.with_suffix(".shx").write_bytes(header(100 + len(shx)) + shx)
+    encoded = [n.encode(encoding) for n in names]
+    width = max([len(e) for e in encoded] + [1])
+    dbf = struct.pack("<4BIHH20x", 3, 124, 1, 1, len(records), 32 + 32 + 1, 1 + width)
+    dbf += struct.pack("<11sc4xBB14x", b"NAME", b"C", width, 0) + b"\r"
+    dbf += b"".join(b" " + e.ljust(width, b" ") for e in encoded) + b"\x1a"
+    base.with_suffix(".dbf").write_bytes(dbf)
+    if prj is not None:
+        base.with_suffix(".prj").write_text(prj)
+    if cpg is not None:
+        base.with_suffix(".cpg").write_text(cpg)
+    return base.with_suffix(".shp")
+
+
+# --- shapes with known areas -------------------------------------------------------------------
+def zone(lat):
+    """WGS84 area between the equator and `lat` per radian of longitude."""
+    a, f = 6378137.0, 1 / 298.257223563
+    e2 = f * (2 - f)
+    e, b, s = math.sqrt(e2), a * (1 - f), math.sin(math.radians(lat))
+    return b * b * (s / (2 * (1 - e2 * s * s)) + math.atanh(e * s) / (2 * e))
+
+
+def rectangle(lon0, lat0, w, h, step=0.01, hole=False):
+    """Clockwise lat/lon rectangle (counter-clockwise if hole), parallels densified."""
+    n = max(1, math.ceil(w / step))
+    top = [(lon0 + w * i / n, lat0 + h) for i in range(n + 1)]
+    bottom = [(lon0 + w * i / n, lat0) for i in range(n, -1, -1)]
+    ring = top + bottom + [top[0]]
+    ring = [((x + 180) % 360 - 180, y) for x, y in ring]
+    return ring[::-1] if hole else ring
+
+
+def rectangle_area(w, lat0, h):
+    return math.radians(w) * (zone(lat0 + h) - zone(lat0))
+
+
+def pyproj_area(rings):
+    return abs(sum(-GEOD.polygon_area_perimeter([p[0] for p in r], [p[1] for p in r])[0]
+                   for r in rings))
+
+
+KNOWN = {  # name: (rings, closed-form area)
+    "rectangle": ([rectangle(10, 40, 5, 5)], rectangle_area(5, 40, 5)),
+    "antimeridian": ([rectangle(175, -20, 10, 8)], rectangle_area(10, -20, 8)),
+    "south cap": ([[((-0.1 * i + 180) % 360 - 180, -80.0) for i in range(3601)]],
+                  2 * math.pi * (zone(-80) - zone(-90))),
+    "with hole": ([rectangle(20, 10, 4, 4), rectangle(21, 11, 2, 2, hole=True)],
+                  rectangle_area(4, 10, 4) - rectangle_area(2, 11, 2)),
+    "wedge": ([[(0, 0), (0, 45), (30, 90), (30, 45), (30, 0), (15, 0), (0, 0)]], WGS84_AREA * 30 / 720),
+}
+
+
+def read(path):
+    with h5py.File(path, "r") as f:
+        g = f["polygons"]
+        out = {k: g[k][()] for k in g}
+        out["attrs"] = dict(g.attrs)
+        out["timings"] = f["timings/seconds"][()]
+        return out
+
+
+@pytest.fixture
+def known_file(tmp_path):
+    return write_shapefile(tmp_path / "known", [v[0] for v in KNOWN.values()], names=list(KNOWN))
+
+
+def test_known_geodesic_areas(known_file, tmp_path):
+    out = tmp_path / "out.h5"
+    r = run(["polygons", known_file, "-o", out])
+    assert r.returncode == 0, r.stderr
+    res = read(out)
+    assert [n.decode() for n in res["name"]] == list(KNOWN)
+    assert list(res["record"]) == list(range(len(KNOWN)))
+    assert res["attrs"]["crs"] == "geographic" and res["attrs"]["area_mode"] == "geodesic"
+    for i, (name, (rings, expected)) in enumerate(KNOWN.items()):
+        area = res["area_m2"][i]
+        # closed form: parallels are densified, so the geodesic polygon is within ~1e-6
+        assert area == pytest.approx(expected, rel=1e-6), name
+        # pyproj runs the same algorithm (Karney 2013): agreement to rounding
+        assert area == pytest.approx(pyproj_area(rings), rel=1e-9), name
+        assert res["parts"][i] == len(rings)
+        assert res["vertices"][i] == sum(len(x) for x in rings)
+    assert np.all(np.isnan(res["area_planar"]))
+    assert res["attrs"]["total_area_m2"] == pytest.approx(sum(v[1] for v in KNOWN.values()), rel=1e-6)
+    assert "total geodesic area" in r.stdout
+
+
+def test_projected_unit_square(tmp_path):
+    square = [[(0, 0), (0, 1), (1, 1), (1, 0), (0, 0)]]
+    big = [[(5e5, 7e6), (5e5, 7e6 + 3), (5e5 + 2, 7e6 + 3), (5e5 + 2, 7e6), (5e5, 7e6)],
+           [(5e5 + 0.5, 7e6 + 1), (5e5 + 1.5, 7e6 + 1), (5e5 + 1.5, 7e6 + 2), (5e5 + 0.5, 7e6 + 2),
+            (5e5 + 0.5, 7e6 + 1)]]
+    shp = write_shapefile(tmp_path / "sq", [square, big], prj=PROJ_WKT)
+    r = run(["polygons", shp, "-o", tmp_path / "o.h5"])
+    assert r.returncode == 0, r.stderr
+    res = read(tmp_path / "o.h5")
+    assert res["attrs"]["crs"] == "projected" and res["attrs"]["area_mode"] == "planar"
+    assert list(res["area_planar"]) == [1.0, 5.0]
+    assert np.all(np.isnan(res["area_m2"]))
+    r = run(["polygons", shp, "--area", "geodesic", "-o", tmp_path / "g.h5"])
+    line = assert_clean_failure(r, expect_code=2)
+    assert "projected" in line
+
+
+def test_both_areas_on_geographic(known_file, tmp_path):
+    r = run(["polygons", known_file, "--area", "both", "-o", tmp_path / "b.h5"])
+    assert r.returncode == 0, r.stderr
+    res = read(tmp_path / "b.h5")
+    assert not np.any(np.isnan(res["area_m2"])) and not np.any(np.isnan(res["area_planar"]))
+    assert res["area_planar"][0] == pytest.approx(25.0)  # 5° x 5° in degrees²
+
+
+@pytest.mark.parametrize("scatter", ["flat", "serialized"])
+def test_identical_results_on_1_to_4_ranks(tmp_path, scatter):
+    results = []
+    for ranks in (1, 2, 3, 4):
+        out = tmp_path / f"r{ranks}.h5"
+        r = run(["polygons", "--generate", 301, "--seed", 5, "--vertices", 40, "--scatter", scatter,
+                 "-o", out, "--quiet"], ranks=ranks)
+        assert r.returncode == 0, r.stderr
+        results.append(read(out))
+        assert results[-1]["timings"].shape[0] == ranks
+        assert set(results[-1]["rank"]) == set(range(ranks))
+    for res in results[1:]:
+        for key in ("record", "area_m2", "perimeter_m", "vertices", "parts", "expected_area", "name"):
+            assert np.array_equal(res[key], results[0][key]), key
+        assert res["attrs"]["total_area_m2"] == results[0]["attrs"]["total_area_m2"]
+    res = results[0]
+    rel = np.abs(res["area_m2"] / res["expected_area"] - 1)
+    assert rel[0::2].max() < 1e-11 and rel[1::2].max() < 1e-6  # wedges exact, frames densified
+
+
+def test_generate_projected_and_write_shapefile(tmp_path):
+    shp = tmp_path / "synth.shp"
+    r = run(["polygons", "--generate", 40, "--crs", "projected", "--write-shapefile", shp,
+             "-o", tmp_path / "a.h5"])
+    assert r.returncode == 0, r.stderr
+    a = read(tmp_path / "a.h5")
+    assert np.allclose(a["area_planar"], a["expected_area"], rtol=1e-10)
+    r = run(["polygons", shp, "-o", tmp_path / "b.h5"], ranks=2)
+    assert r.returncode == 0, r.stderr
+    b = read(tmp_path / "b.h5")
+    assert np.array_equal(a["area_planar"], b["area_planar"])
+    assert np.array_equal(a["name"], b["name"])
+    assert b["attrs"]["crs_source"] == "prj"
+
+
+def test_latin1_names_decoded(tmp_path):
+    shp = write_shapefile(tmp_path / "l1", [KNOWN["rectangle"][0]] * 2,
+                          names=["Côte d'Ivoire", "São Tomé"], cpg="ISO-8859-1", encoding="latin-1")
+    r = run(["polygons", shp, "-o", tmp_path / "o.h5"])
+    assert r.returncode == 0, r.stderr
+    names = [n.decode("utf-8") for n in read(tmp_path / "o.h5")["name"]]
+    assert names == ["Côte d'Ivoire", "São Tomé"]
+
+
+# --- bad input: one message, non-zero exit, no output, no hang ---------------------------------
+def corrupt(kind, shp):
+    base = shp.with_suffix("")
+    data = bytearray(shp.read_bytes())
+    if kind == "missing":
+        return base.with_name("nothing.shp")
+    if kind == "truncated":
+        shp.write_bytes(data[:-12])
+    elif kind == "magic":
+        data[0:4] = struct.pack(">i", 1234)
+        shp.write_bytes(data)
+    elif kind == "type":
+        data[32:36] = struct.pack("<i", 3)  # PolyLine
+        shp.write_bytes(data)
+        shx = bytearray(base.with_suffix(".shx").read_bytes())
+        shx[32:36] = struct.pack("<i", 3)
+        base.with_suffix(".shx").write_bytes(shx)
+    elif kind == "counts":
+        write_shapefile(base.with_name("other"), [KNOWN["wedge"][0]] * 3)
+        base.with_suffix(".dbf").write_bytes(base.with_name("other.dbf").read_bytes())
+    elif kind == "part_index":
+        data[100 + 8 + 44:100 + 8 + 48] = struct.pack("<i", 10**6)  # record 0, parts[0]
+        shp.write_bytes(data)
+    elif kind == "empty":
+        write_shapefile(base, [])
+    elif kind == "dbf_garbage":
+        base.with_suffix(".dbf").write_bytes(b"\x03garbage")
+    return shp
+
+
+BAD = {"missing": "no such file", "truncated": "truncated", "magic": "not a shapefile",
+       "type": "not a polygon type", "counts": "records but the .shx has", "part_index": "record 0",
+       "empty": "no records", "dbf_garbage": ".dbf"}
+
+
+@pytest.mark.parametrize("ranks", [1, 3])
+@pytest.mark.parametrize("kind", list(BAD))
+def test_bad_files_fail_cleanly(tmp_path, kind, ranks):
+    shp = write_shapefile(tmp_path / "in", [KNOWN["wedge"][0], KNOWN["rectangle"][0]])
+    bad = corrupt(kind, shp)
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    r = run(["polygons", bad, "-o", outdir / "o.h5"], ranks=ranks, timeout=60)
+    line = assert_clean_failure(r, directory=outdir, expect_code=1)
+    assert BAD[kind] in line, line
+    assert str(bad.with_suffix("").name) in line or "nothing" in line
+
+
+def test_usage_errors(tmp_path):
+    assert_clean_failure(run(["polygons", "-o", tmp_path / "o.h5"]), tmp_path, expect_code=2)
+    assert_clean_failure(run(["polygons", "--generate", 10, "--vertices", 3, "-o", tmp_path / "o.h5"]),
+                         tmp_path, expect_code=2)
+    assert_clean_failure(run(["polygons", "--generate", 0, "-o", tmp_path / "o.h5"]), tmp_path,
+                         expect_code=2)
+
+
+# --- real data (../shared/data) -----------------------------------------------------------------
+NE = ("naturalearth_lowres", "naturalearth_lowres.shp")
+PLATES = ("muller2019_static_plate_polygons",
+          "Global_EarthByte_GPlates_PresentDay_StaticPlatePolygons_2019_v1.shp")
+
+
+def need(parts):
+    p = shared_data(*parts)
+    if p is None:
+        pytest.skip(f"shared data {'/'.join(parts)} not found (set RANKWISE_SHARED_DATA)")
+    return p
+
+
+def test_natural_earth(tmp_path):
+    shp = need(NE)
+    r = run(["polygons", shp, "-o", tmp_path / "ne.h5"], ranks=2)
+    assert r.returncode == 0, r.stderr
+    res = read(tmp_path / "ne.h5")
+    names = [n.decode("utf-8") for n in res["name"]]
+    assert "Côte d'Ivoire" in names
+    assert res["attrs"]["code_page"].upper().startswith("ISO")
+    za, ls = names.index("South Africa"), names.index("Lesotho")
+    assert res["parts"][za] == 2
+    # South Africa's two rings: outer boundary and Lesotho as a hole; the hole is Lesotho's area
+    assert res["area_m2"][za] == pytest.approx(1.2164e12, rel=1e-3)
+    with_hole = res["area_m2"][za] + res["area_m2"][ls]
+    assert with_hole == pytest.approx(1.2439e12, rel=1e-3)
+    aq = names.index("Antarctica")
+    assert 1.2e13 < res["area_m2"][aq] < 1.4e13  # reaches -90°: no pole wraparound error
+    fj = names.index("Fiji")
+    assert 1.0e10 < res["area_m2"][fj] < 3.0e10  # split at the antimeridian
+    assert names[int(np.argmax(res["area_m2"]))] == "Russia"
+
+
+def test_natural_earth_name_field(tmp_path):
+    shp = need(NE)
+    r = run(["polygons", shp, "--name-field", "iso_a3", "-o", tmp_path / "ne.h5"])
+    assert r.returncode == 0, r.stderr
+    assert b"CIV" in list(read(tmp_path / "ne.h5")["name"])
+    r = run(["polygons", shp, "--name-field", "NOPE", "-o", tmp_path / "x.h5"], ranks=2)
+    assert "no field 'NOPE'" in assert_clean_failure(r, expect_code=1)
+
+
+def test_plate_polygons_tile_the_ellipsoid(tmp_path):
+    shp = need(PLATES)
+    r = run(["polygons", shp, "-o", tmp_path / "p.h5"], ranks=3)
+    assert r.returncode == 0, r.stderr
+    res = read(tmp_path / "p.h5")
+    assert len(res["record"]) == 2067
+    total = res["attrs"]["total_area_m2"]
+    assert abs(total / WGS84_AREA - 1) < 1e-6, total
+    assert res["attrs"]["ellipsoid_area_m2"] == pytest.approx(WGS84_AREA, rel=1e-15)

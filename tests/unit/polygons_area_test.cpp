@@ -1,0 +1,123 @@
+// Geodesic and planar areas of single records with known answers.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "rankwise/polygons/area.hpp"
+#include "rankwise/polygons/synthetic.hpp"
+
+using namespace rankwise::polygons;
+
+namespace {
+struct Ring {
+  std::vector<double> x, y;
+};
+
+Ring reversed(Ring r) {
+  std::reverse(r.x.begin(), r.x.end());
+  std::reverse(r.y.begin(), r.y.end());
+  return r;
+}
+
+// Lat/lon rectangle, clockwise, parallels densified every `step` degrees.
+Ring rectangle(double lon0, double lat0, double w, double h, double step) {
+  Ring r;
+  const int n = static_cast<int>(std::ceil(w / step));
+  const auto add = [&](double lon, double lat) {
+    r.x.push_back(lon);
+    r.y.push_back(lat);
+  };
+  for (int i = 0; i <= n; ++i) add(lon0 + w * i / n, lat0 + h);
+  for (int i = n; i >= 0; --i) add(lon0 + w * i / n, lat0);
+  add(lon0, lat0 + h);
+  return r;
+}
+
+PolygonSet record(const std::vector<Ring>& rings) {
+  PolygonSet s;
+  for (const auto& r : rings) s.add_ring(r.x, r.y);
+  s.end_record();
+  return s;
+}
+
+double rectangle_area(double w, double lat0, double h) {
+  return w * M_PI / 180 * (wgs84_zone_area(lat0 + h) - wgs84_zone_area(lat0));
+}
+
+const GeodesicArea geodesic;
+}  // namespace
+
+TEST(PolygonsPlanarArea, UnitSquareEitherOrientation) {
+  const Ring cw{{0, 0, 1, 1, 0}, {0, 1, 1, 0, 0}};
+  EXPECT_DOUBLE_EQ(planar_ring_area(cw.x, cw.y), 1.0);
+  EXPECT_DOUBLE_EQ(planar_ring_area(reversed(cw).x, reversed(cw).y), -1.0);
+  EXPECT_DOUBLE_EQ(planar_area(record({cw}), 0).area, 1.0);
+  EXPECT_DOUBLE_EQ(planar_area(record({reversed(cw)}), 0).area, 1.0);
+}
+
+TEST(PolygonsPlanarArea, HoleSubtractedAndLargeOffsetsKeepPrecision) {
+  const double e = 5e5, n = 7e6;  // UTM-like coordinates
+  const Ring outer{{e, e, e + 4, e + 4, e}, {n, n + 4, n + 4, n, n}};
+  const Ring hole{{e + 1, e + 2, e + 2, e + 1, e + 1}, {n + 1, n + 1, n + 2, n + 2, n + 1}};
+  EXPECT_DOUBLE_EQ(planar_area(record({outer, hole}), 0).area, 15.0);
+}
+
+TEST(PolygonsPlanarArea, DegenerateRings) {
+  EXPECT_EQ(planar_ring_area(std::vector<double>{}, std::vector<double>{}), 0.0);
+  EXPECT_EQ(planar_ring_area(std::vector<double>{1, 2}, std::vector<double>{1, 2}), 0.0);
+}
+
+TEST(PolygonsGeodesicArea, RectangleMatchesClosedForm) {
+  const Ring r = rectangle(10, 40, 5, 5, 0.01);
+  const double expected = rectangle_area(5, 40, 5);
+  EXPECT_NEAR(geodesic.record(record({r}), 0).area / expected, 1.0, 1e-7);
+  EXPECT_NEAR(geodesic.record(record({reversed(r)}), 0).area / expected, 1.0, 1e-7);
+}
+
+TEST(PolygonsGeodesicArea, AntimeridianCrossingEqualsShiftedCopy) {
+  Ring across = rectangle(175, -20, 10, 8, 0.05);
+  for (auto& lon : across.x) lon = std::remainder(lon, 360.0);  // 175..180, -180..-175
+  const Ring plain = rectangle(5, -20, 10, 8, 0.05);
+  const double a = geodesic.record(record({across}), 0).area;
+  const double b = geodesic.record(record({plain}), 0).area;
+  EXPECT_NEAR(a / b, 1.0, 1e-12);
+  EXPECT_NEAR(a / rectangle_area(10, -20, 8), 1.0, 1e-6);
+}
+
+TEST(PolygonsGeodesicArea, RingAroundThePole) {
+  // Parallel at 80°S, westward; the cap south of it.
+  Ring r;
+  for (int i = 0; i <= 3600; ++i) {
+    r.x.push_back(std::remainder(-0.1 * i, 360.0));
+    r.y.push_back(-80);
+  }
+  const double cap = wgs84_zone_area(-80) - wgs84_zone_area(-90);
+  const double expected = 2 * M_PI * cap;
+  EXPECT_NEAR(geodesic.record(record({r}), 0).area / expected, 1.0, 1e-6);
+  EXPECT_NEAR(geodesic.record(record({reversed(r)}), 0).area / expected, 1.0, 1e-6);
+}
+
+TEST(PolygonsGeodesicArea, WedgeToThePoleIsExact) {
+  // Equator-to-pole wedge 30° wide: all edges are geodesics, area = 30/720 of the ellipsoid.
+  const Ring r{{0, 0, 30, 30, 30, 15, 0}, {0, 45, 90, 45, 0, 0, 0}};
+  EXPECT_NEAR(geodesic.record(record({r}), 0).area / (geodesic.ellipsoid_area() * 30 / 720), 1.0,
+              1e-12);
+}
+
+TEST(PolygonsGeodesicArea, HoleSubtracted) {
+  const Ring outer = rectangle(20, 10, 4, 4, 0.01);
+  const Ring hole = reversed(rectangle(21, 11, 2, 2, 0.01));
+  const double expected = rectangle_area(4, 10, 4) - rectangle_area(2, 11, 2);
+  const auto a = geodesic.record(record({outer, hole}), 0);
+  EXPECT_NEAR(a.area / expected, 1.0, 1e-7);
+  EXPECT_GT(a.perimeter, 0);
+}
+
+TEST(PolygonsGeodesicArea, PerimeterOfEquatorSegment) {
+  // Degenerate "ring" along the equator there and back: zero area, twice the arc length.
+  const Ring r{{0, 1, 0}, {0, 0, 0}};
+  const auto a = geodesic.ring(r.x, r.y);
+  EXPECT_NEAR(a.area, 0, 1e-3);
+  EXPECT_NEAR(a.perimeter, 2 * 6378137.0 * M_PI / 180, 1e-6);
+}

@@ -185,6 +185,7 @@ template <bool kPotential>
 void TargetsImpl(const double* x, const double* y, const double* z, const double* m,
                  std::size_t n, std::size_t first, std::size_t end, double eps2, double* ax,
                  double* ay, double* az, double* phi) {
+  // Targets one at a time: measured fastest on Zen 3 (pairs share loads but spill more).
   constexpr std::size_t kPair = 1;
   std::size_t i = first;
   for (; i + kPair <= end; i += kPair) {

@@ -135,7 +135,7 @@ std::vector<std::string> read_names(const std::string& shp, std::uint64_t record
   if (!std::filesystem::exists(dbf_path)) {
     throw InputError(dbf_path + ": missing (the shapefile's attribute table)");
   }
-  SAHooks hooks = detail::quiet_hooks();
+  SAHooks hooks = detail::mapped_read_hooks();
   DbfFile dbf(DBFOpenLL(dbf_path.c_str(), "rb", &hooks));
   if (!dbf) throw InputError(dbf_path + ": cannot read: " + detail::take_shapelib_error());
   const auto dbf_records = static_cast<std::uint64_t>(std::max(0, DBFGetRecordCount(dbf.get())));
@@ -174,7 +174,7 @@ Shapefile read_shapefile(const std::string& path, const std::string& name_field)
   std::tie(out.crs, out.crs_source) = detect_crs(shp, header);
   if (records == 0) throw InputError(shp + ": no records (empty shapefile)");
 
-  SAHooks hooks = detail::quiet_hooks();
+  SAHooks hooks = detail::mapped_read_hooks();
   ShpFile file(SHPOpenLL(shp.c_str(), "rb", &hooks));
   if (!file) throw InputError(shp + ": cannot read: " + detail::take_shapelib_error());
   int entities = 0;

@@ -26,6 +26,8 @@ using ShpObject = std::unique_ptr<SHPObject, ShpObjectDestroyer>;
 /// Hooks that record shapelib's error messages instead of printing them, so a bad file
 /// yields exactly one rankwise error line.
 [[nodiscard]] SAHooks quiet_hooks();
+/// quiet_hooks() reading through a read-only memory map (no system call per record).
+[[nodiscard]] SAHooks mapped_read_hooks();
 /// The last message shapelib reported through quiet_hooks() on this thread (then cleared).
 [[nodiscard]] std::string take_shapelib_error();
 

@@ -1,0 +1,120 @@
+// Benchmarks of `rankwise polygons` (figures for docs/perf-polygons.md):
+//   bench_polygons kernels [vertices]        geodesic and planar rates on one core, in memory
+//   bench_polygons file F.shp [geodesic|planar|both]   one core, reading included
+//   mpiexec -n P bench_polygons scatter [vertices]     flat MPI_Scatterv vs Boost serialized
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "rankwise/parallel/comm.hpp"
+#include "rankwise/polygons/area.hpp"
+#include "rankwise/polygons/distribute.hpp"
+#include "rankwise/polygons/measure.hpp"
+#include "rankwise/polygons/partition.hpp"
+#include "rankwise/polygons/shapefile.hpp"
+#include "rankwise/polygons/synthetic.hpp"
+#include "rankwise/timing/phase_timer.hpp"
+
+using namespace rankwise;
+using namespace rankwise::polygons;
+
+namespace {
+
+double best_of(int repeats, const auto& f) {
+  double best = 1e300;
+  for (int i = 0; i < repeats; ++i) {
+    const double t0 = timing::now();
+    f();
+    best = std::min(best, timing::now() - t0);
+  }
+  return best;
+}
+
+void kernels(std::uint64_t vertices) {
+  const auto geo = generate(vertices / 64, 1, Crs::geographic, 64);
+  const auto proj = generate(vertices / 64, 1, Crs::projected, 64);
+  const double vg = static_cast<double>(geo.polygons.vertices());
+  const double vp = static_cast<double>(proj.polygons.vertices());
+  const double tg = best_of(3, [&] { (void)measure(geo.polygons, AreaMode::geodesic, 1); });
+  const double tp = best_of(5, [&] { (void)measure(proj.polygons, AreaMode::planar, 1); });
+  double sink = 0;
+  const double tk = best_of(5, [&] {
+    for (std::uint64_t r = 0; r < proj.polygons.records(); ++r) sink += planar_area(proj.polygons, r).area;
+  });
+  std::printf("geodesic  measure(): %.0f vertices in %.3f s = %.3f M vertices/s per core\n", vg, tg,
+              vg / tg / 1e6);
+  std::printf("planar    measure(): %.0f vertices in %.4f s = %.1f M vertices/s per core "
+              "(with per-polygon timing)\n", vp, tp, vp / tp / 1e6);
+  std::printf("planar    kernel   : %.0f vertices in %.4f s = %.1f M vertices/s per core "
+              "(checksum %.6g)\n", vp, tk, vp / tk / 1e6, sink);
+}
+
+void file(const std::string& path, const std::string& mode_name) {
+  const AreaMode mode = mode_name == "planar" ? AreaMode::planar
+                      : mode_name == "both"   ? AreaMode::both
+                                              : AreaMode::geodesic;
+  double read_s = 1e300, total_s = 1e300;
+  std::uint64_t vertices = 0;
+  for (int i = 0; i < 3; ++i) {
+    const double t0 = timing::now();
+    const Shapefile f = read_shapefile(path, "");
+    const double t1 = timing::now();
+    (void)measure(f.polygons, mode, 1);
+    const double t2 = timing::now();
+    read_s = std::min(read_s, t1 - t0);
+    total_s = std::min(total_s, t2 - t0);
+    vertices = f.polygons.vertices();
+  }
+  std::printf("%s %s: %llu vertices, read %.4f s, read+compute %.4f s = %.3f M vertices/s per core "
+              "(reading included)\n", path.c_str(), mode_name.c_str(),
+              static_cast<unsigned long long>(vertices), read_s, total_s,
+              static_cast<double>(vertices) / total_s / 1e6);
+}
+
+void scatter(const parallel::Comm& comm, std::uint64_t vertices) {
+  SyntheticSet s;
+  std::vector<std::uint64_t> bounds;
+  if (comm.is_root()) {
+    s = generate(vertices / 64, 1, Crs::geographic, 64);
+    bounds = partition(s.polygons.vertex_counts(), static_cast<std::uint64_t>(comm.size()));
+  }
+  for (ScatterMethod m : {ScatterMethod::flat, ScatterMethod::serialized}) {
+    std::vector<double> times;
+    for (int i = 0; i < 5; ++i) {
+      comm.barrier();
+      const double t0 = timing::now();
+      const PolygonSet mine = scatter_polygons(comm, s.polygons, bounds, m);
+      comm.barrier();
+      times.push_back(timing::now() - t0);
+    }
+    std::sort(times.begin(), times.end());
+    if (comm.is_root()) {
+      std::printf("scatter %-10s %d ranks, %llu vertices: min %.4f s, median %.4f s\n",
+                  m == ScatterMethod::flat ? "flat" : "serialized", comm.size(),
+                  static_cast<unsigned long long>(s.polygons.vertices()), times[0], times[2]);
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  parallel::Environment environment(argc, argv);
+  const parallel::Comm comm;
+  const std::string what = argc > 1 ? argv[1] : "kernels";
+  try {
+    if (what == "kernels") kernels(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 2'000'000);
+    else if (what == "file" && argc > 2) file(argv[2], argc > 3 ? argv[3] : "geodesic");
+    else if (what == "scatter") scatter(comm, argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 10'000'000);
+    else {
+      std::fprintf(stderr, "usage: bench_polygons kernels [V] | file F.shp [mode] | scatter [V]\n");
+      return 2;
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_polygons: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -29,6 +29,9 @@ struct NbodyText {
 // Largest N: per-rank counts of packed diagnostics (8 doubles per particle) are MPI ints.
 constexpr std::uint64_t kMaxParticles = std::uint64_t{1} << 28;
 
+// Frames are planned up front (one list entry and XDMF grid each): keep that list sane.
+constexpr std::uint64_t kMaxFrames = 1'000'000;
+
 std::uint64_t parse_seed(const std::string& s) {
   if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) {
     throw UsageError("--seed: expected a non-negative integer, got '" + s + "'");
@@ -43,6 +46,11 @@ nbody::NbodyOptions validate(const NbodyText& t) {
   nbody::NbodyOptions o;
   o.steps = parse_count(t.steps, "--steps");
   o.snapshot_every = parse_count(t.snapshot_every, "--snapshot-every");
+  if (o.steps / o.snapshot_every > kMaxFrames) {
+    throw UsageError("--snapshot-every: " + std::to_string(o.steps / o.snapshot_every) +
+                     " frames requested; at most " + std::to_string(kMaxFrames) +
+                     " (raise --snapshot-every)");
+  }
   if (!t.restart.empty()) {
     // The physics comes from the checkpoint: a second opinion could only disagree.
     const std::pair<const std::string*, const char*> fixed[] = {

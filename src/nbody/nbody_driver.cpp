@@ -62,6 +62,12 @@ State own_state(const Checkpoint& c, parallel::BlockRange own) {
   return s;
 }
 
+// |E_last - E_first| / |E_first| (absolute when E_first is 0).
+double energy_error(const Diagnostics& first, const Diagnostics& last) {
+  const double change = std::fabs(last.total() - first.total());
+  return first.total() != 0 ? change / std::fabs(first.total()) : change;
+}
+
 std::string summary(const Checkpoint& c, std::uint64_t n, double energy_error, double rate,
                     double per_core, const NbodyOptions& o, double wall) {
   char line[512];
@@ -72,6 +78,77 @@ std::string summary(const Checkpoint& c, std::uint64_t n, double energy_error, d
                 static_cast<unsigned long long>(c.step), static_cast<unsigned long long>(o.steps),
                 c.dt, energy_error, driver::si(rate).c_str(), driver::si(per_core).c_str(), wall);
   return line;
+}
+
+/// What the integration loop hands back for the report.
+struct Outcome {
+  Diagnostics first, last;
+  std::vector<double> times;       // of the frames written
+  double loop_seconds = 0;         // wall time of the step loop
+  std::uint64_t evaluations = 0;   // force evaluations in the step loop
+};
+
+// collective: the step loop inside the open output file: frames at the planned steps (with
+// their diagnostics), checkpoints, progress; then the /nbody attributes and diagnostics.
+Outcome integrate(const NbodyOptions& o, const Checkpoint& start, DistributedGravity& gravity,
+                  State& state, io::Group& root, driver::Run& run) {
+  const auto& comm = run.comm();
+  const std::uint64_t n = start.bodies.size();
+  const ForceFn force = gravity.callback();
+  const auto frames = frame_steps(start.step, o.steps, o.snapshot_every);
+  TrajectoryWriter trajectory(root, n, frames.size(), gravity.own());
+  Outcome out;
+  std::size_t next_frame = 0;
+  auto snapshot = [&](std::uint64_t step) {
+    prepare(state, force, true);
+    const Diagnostics d = gravity.diagnostics(state);
+    auto scope = run.timer().scope(Phase::write);
+    const double t = static_cast<double>(step) * start.dt;
+    trajectory.write_frame(next_frame++, t, state, d);
+    out.times.push_back(t);
+    return d;
+  };
+  out.first = out.last = snapshot(start.step);
+
+  driver::Progress progress(run, "nbody", static_cast<double>(o.steps - start.step));
+  const std::uint64_t evaluations_before = gravity.evaluations();
+  const double t0 = timing::now();
+  for (std::uint64_t s = start.step + 1; s <= o.steps; ++s) {
+    const bool frame = next_frame < frames.size() && frames[next_frame] == s;
+    step(start.integrator, state, start.dt, force, frame);
+    if (frame) out.last = snapshot(s);
+    if (!o.checkpoint.empty() &&
+        (s == o.steps || (o.checkpoint_every != 0 && s % o.checkpoint_every == 0))) {
+      auto scope = run.timer().scope(Phase::write);
+      Checkpoint header = start;
+      header.step = s;
+      header.force_evaluations = gravity.evaluations();
+      write_checkpoint(o.checkpoint, comm, header, state, start.bodies.m, gravity.own());
+    }
+    const double pairs = static_cast<double>(gravity.evaluations() - evaluations_before) *
+                         static_cast<double>(n) * static_cast<double>(n - 1);
+    char extra[160];
+    std::snprintf(extra, sizeof extra, "step %llu  t=%.4g  %sinteractions/s",
+                  static_cast<unsigned long long>(s), static_cast<double>(s) * start.dt,
+                  driver::si(pairs / (timing::now() - t0)).c_str());
+    progress.update(static_cast<double>(s - start.step), extra);
+  }
+  out.loop_seconds = timing::now() - t0;
+  out.evaluations = gravity.evaluations() - evaluations_before;
+
+  auto scope = run.timer().scope(Phase::write);
+  io::Group& g = trajectory.group();
+  g.attribute("integrator", integrator_name(start.integrator));
+  g.attribute("dt", start.dt);
+  g.attribute("G", start.gravity.G);
+  g.attribute("softening", start.gravity.softening);
+  g.attribute("particles", n);
+  g.attribute("steps", o.steps);
+  g.attribute("first_step", start.step);
+  g.attribute("force_evaluations", gravity.evaluations());
+  g.attribute("relative_energy_error", energy_error(out.first, out.last));
+  trajectory.finish(start.bodies.m);
+  return out;
 }
 
 }  // namespace
@@ -95,80 +172,28 @@ int run(const NbodyOptions& o, driver::Run& run) {
   DistributedGravity gravity(comm, start.bodies.m, start.gravity, run.threads(), run.timer());
   gravity.set_evaluations(start.force_evaluations);
   State state = own_state(start, gravity.own());
-  const ForceFn force = gravity.callback();
 
-  const auto frames = frame_steps(start.step, o.steps, o.snapshot_every);
-  std::vector<double> times;
-  Diagnostics first, last;
-  double loop_seconds = 0;
-  const std::uint64_t evaluations_before = gravity.evaluations();
+  Outcome out;
   {
     io::Group root = run.open_output();
-    TrajectoryWriter trajectory(root, n, frames.size(), gravity.own());
-    std::size_t next_frame = 0;
-    auto snapshot = [&](std::uint64_t step) {
-      prepare(state, force, true);
-      const Diagnostics d = gravity.diagnostics(state);
-      auto scope = run.timer().scope(Phase::write);
-      const double t = static_cast<double>(step) * start.dt;
-      trajectory.write_frame(next_frame++, t, state, d);
-      times.push_back(t);
-      return d;
-    };
-    first = last = snapshot(start.step);
-    driver::Progress progress(run, "nbody", static_cast<double>(o.steps - start.step));
-    const double t0 = timing::now();
-    for (std::uint64_t s = start.step + 1; s <= o.steps; ++s) {
-      const bool frame = next_frame < frames.size() && frames[next_frame] == s;
-      step(start.integrator, state, start.dt, force, frame);
-      if (frame) last = snapshot(s);
-      if (!o.checkpoint.empty() && (s == o.steps || (o.checkpoint_every && s % o.checkpoint_every == 0))) {
-        auto scope = run.timer().scope(Phase::write);
-        Checkpoint header = start;
-        header.step = s;
-        header.force_evaluations = gravity.evaluations();
-        write_checkpoint(o.checkpoint, comm, header, state, start.bodies.m, gravity.own());
-      }
-      const double done = static_cast<double>(s - start.step);
-      const double pairs = static_cast<double>(gravity.evaluations() - evaluations_before) *
-                           static_cast<double>(n) * static_cast<double>(n - 1);
-      char extra[160];
-      std::snprintf(extra, sizeof extra, "step %llu  t=%.4g  %sinteractions/s",
-                    static_cast<unsigned long long>(s), static_cast<double>(s) * start.dt,
-                    driver::si(pairs / (timing::now() - t0)).c_str());
-      progress.update(done, extra);
-    }
-    loop_seconds = timing::now() - t0;
-    auto scope = run.timer().scope(Phase::write);
-    io::Group& g = trajectory.group();
-    g.attribute("integrator", integrator_name(start.integrator));
-    g.attribute("dt", start.dt);
-    g.attribute("G", start.gravity.G);
-    g.attribute("softening", start.gravity.softening);
-    g.attribute("particles", n);
-    g.attribute("steps", o.steps);
-    g.attribute("first_step", start.step);
-    g.attribute("force_evaluations", gravity.evaluations());
-    g.attribute("relative_energy_error", std::fabs((last.total() - first.total()) / first.total()));
-    trajectory.finish(start.bodies.m);
+    out = integrate(o, start, gravity, state, root, run);
   }
   run.close_output();
   {
     auto scope = run.timer().scope(Phase::write);
-    comm.agreed([&] {
+    comm.agreed([&] {  // after the .h5 is in place, so the sidecar never points at nothing
       if (!comm.is_root()) return;
-      const std::string h5_name =
-          std::filesystem::path(run.options().output).filename().string();
-      write_text_atomically(sidecar, xdmf_document(h5_name, n, times));
+      const std::string h5_name = std::filesystem::path(run.options().output).filename().string();
+      write_text_atomically(sidecar, xdmf_document(h5_name, n, out.times));
     });
   }
 
-  const double pairs = static_cast<double>(gravity.evaluations() - evaluations_before) *
-                       static_cast<double>(n) * static_cast<double>(n - 1);
-  const double rate = loop_seconds > 0 ? pairs / loop_seconds : 0;
+  const double pairs = static_cast<double>(out.evaluations) * static_cast<double>(n) *
+                       static_cast<double>(n - 1);
+  const double rate = out.loop_seconds > 0 ? pairs / out.loop_seconds : 0;
   const double cores = static_cast<double>(comm.size()) * run.threads();
-  const double energy_error = std::fabs((last.total() - first.total()) / first.total());
-  run.say(summary(start, n, energy_error, rate, rate / cores, o, run.elapsed()));
+  run.say(summary(start, n, energy_error(out.first, out.last), rate, rate / cores, o,
+                  run.elapsed()));
   run.report_timings();
   return 0;
 }

@@ -137,6 +137,7 @@ BAD_USAGE = [
     ["--integrator", "euler"],
     ["--steps", 0],
     ["--restart", "ck.h5", "--dt", 0.1],
+    ["--steps", "1e9", "--snapshot-every", 1],
 ]
 
 

@@ -61,10 +61,11 @@ OutputPath::OutputPath(std::string final_path, bool overwrite, const parallel::C
   comm_.agreed([&] {
     if (!comm_.is_root()) return;
     check_writable(final_, overwrite);
+    // Hidden name in the same directory (rename must not cross file systems).
     const fs::path p(final_);
-    temporary_ = (p.parent_path() / ("." + p.filename().string() + ".tmp-" +
-                                     std::to_string(::getpid())))
-                     .string();
+    std::string name = ".";
+    name.append(p.filename().string()).append(".tmp-").append(std::to_string(::getpid()));
+    temporary_ = (p.parent_path() / name).string();
     const int fd = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
     if (fd < 0) {
       throw IoError("cannot create a file in the output directory of '" + final_ +

@@ -35,7 +35,6 @@ std::uint64_t HitsCallsKernel(std::uint64_t seed, std::uint64_t call_begin,
   const std::size_t lanes = hn::Lanes(du);
   const std::size_t block = lanes * kStreams;
 
-  const VU mask32 = hn::Set(du, 0xFFFFFFFFull);
   const auto m0 = hn::BitCast(d32, hn::Set(du, kM0));
   const auto m1 = hn::BitCast(d32, hn::Set(du, kM1));
   VU key0[kRounds];
@@ -44,33 +43,38 @@ std::uint64_t HitsCallsKernel(std::uint64_t seed, std::uint64_t call_begin,
     key0[r] = hn::Set(du, static_cast<std::uint32_t>(seed) + static_cast<std::uint32_t>(r) * kW0);
     key1[r] = hn::Set(du, static_cast<std::uint32_t>(seed >> 32) + static_cast<std::uint32_t>(r) * kW1);
   }
-  // u (< 2^32) + 0.5 exactly: put u in the mantissa of 2^52, subtract 2^52 - 0.5.
-  const VU exponent = hn::Set(du, 0x4330000000000000ull);
+  // Low word u (< 2^32) + 0.5, exactly: blend u under the exponent bits of 2^52 (one
+  // instruction, which also discards the garbage high half), then subtract 2^52 - 0.5.
+  const auto exponent = hn::BitCast(d32, hn::Set(du, 0x4330000000000000ull));
   const VF offset = hn::Set(df, 4503599627370495.5);
   const VF limit = hn::Set(df, 18446744073709551616.0);  // 2^64
-  auto to_double = [&](VU u) { return hn::Sub(hn::BitCast(df, hn::Or(u, exponent)), offset); };
+  auto to_double = [&](VU u) {
+    return hn::Sub(hn::BitCast(df, hn::OddEven(exponent, hn::BitCast(d32, u))), offset);
+  };
 
+  // Only the low 32 bits of each 64-bit lane are meaningful: MulEven reads just those, so the
+  // high halves may hold garbage until the words are converted at the end (saves the masks).
   VU hits = hn::Zero(du);
   std::uint64_t j = call_begin;
   for (; j + block <= call_end; j += block) {
     VU c0[kStreams], c1[kStreams], c2[kStreams], c3[kStreams];
     for (std::size_t s = 0; s < kStreams; ++s) {
+      // Round 0 with counter (j_lo, j_hi, 0, 0): the second product is zero.
       const VU ctr = hn::Iota(du, j + s * lanes);
-      c0[s] = hn::And(ctr, mask32);
-      c1[s] = hn::ShiftRight<32>(ctr);
-      c2[s] = hn::Zero(du);
-      c3[s] = hn::Zero(du);
+      const VU p0 = hn::MulEven(m0, hn::BitCast(d32, ctr));
+      c0[s] = hn::Xor(hn::ShiftRight<32>(ctr), key0[0]);
+      c1[s] = hn::Zero(du);
+      c2[s] = hn::Xor(hn::ShiftRight<32>(p0), key1[0]);
+      c3[s] = p0;
     }
-    for (int r = 0; r < kRounds; ++r) {
+    for (int r = 1; r < kRounds; ++r) {
       for (std::size_t s = 0; s < kStreams; ++s) {
         const VU p0 = hn::MulEven(m0, hn::BitCast(d32, c0[s]));
         const VU p1 = hn::MulEven(m1, hn::BitCast(d32, c2[s]));
-        const VU n0 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c1[s]), key0[r]);
-        const VU n2 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c3[s]), key1[r]);
-        c1[s] = hn::And(p1, mask32);
-        c3[s] = hn::And(p0, mask32);
-        c0[s] = n0;
-        c2[s] = n2;
+        c0[s] = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c1[s]), key0[r]);
+        c2[s] = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c3[s]), key1[r]);
+        c1[s] = p1;
+        c3[s] = p0;
       }
     }
     for (std::size_t s = 0; s < kStreams; ++s) {

@@ -1,0 +1,85 @@
+"""The job scripts in jobs/, run for real with small problem sizes:
+- jobs/slurm/*.sbatch: submitted with `sbatch --wait` to a one-node Slurm started on this machine
+  (jobs/ci/slurm-up.sh; needs root, skipped otherwise) — exit status and the HDF5 checked;
+- jobs/pbs/*.pbs: no PBS server exists in Debian, so each script runs under bash with the
+  environment PBS would give it (PBS_O_WORKDIR, PBS_NODEFILE, PBS_JOBID, OMP_NUM_THREADS);
+- jobs/local/*.sh: run directly."""
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import h5py
+import pytest
+
+from rwtest import ENV, RANKWISE
+
+JOBS = Path(__file__).resolve().parents[2] / "jobs"
+# Small sizes so every script finishes in seconds; each script reads these variables.
+SMALL = {"TERMS": "1e8", "SAMPLES": "1e7", "PARTICLES": "256", "STEPS": "20", "GENERATE": "2000",
+         "RANKWISE": RANKWISE, "SCALING_RANKS": "1 2", "SCALING_THREADS": "1"}
+
+
+def check_outputs(directory, driver):
+    files = sorted(Path(directory).glob(f"rankwise-{driver}-*.h5"))
+    assert files, f"no rankwise-{driver}-*.h5 in {directory}: {os.listdir(directory)}"
+    for path in files:
+        with h5py.File(path, "r") as f:
+            assert driver in f, list(f)
+            assert f.attrs["mpi_ranks"] >= 1
+            assert "timings/seconds" in f
+    assert not list(Path(directory).glob(".*.tmp-*")), "temporary output left behind"
+    return files
+
+
+def scripts(kind, pattern):
+    return sorted((JOBS / kind).glob(pattern)) if (JOBS / kind).exists() else []
+
+
+def driver_of(script):
+    return script.stem.split(".")[0].replace("scaling-", "")
+
+
+@pytest.fixture(scope="module")
+def slurm():
+    if os.geteuid() != 0 or shutil.which("sbatch") is None and not Path("/usr/bin/apt-get").exists():
+        pytest.skip("Slurm test needs root (to start munged/slurmctld/slurmd) and Debian's slurm-wlm")
+    r = subprocess.run(["bash", str(JOBS / "ci/slurm-up.sh")], capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        pytest.fail("could not start the one-node Slurm:\n" + r.stdout + r.stderr)
+    return True
+
+
+@pytest.mark.parametrize("script", scripts("slurm", "*.sbatch"), ids=lambda p: p.name)
+def test_slurm_script(slurm, script, tmp_path):
+    env = dict(os.environ, **SMALL)
+    # Submitted from tmp_path: the scripts write into the submit directory.
+    r = subprocess.run(["sbatch", "--wait", str(script)], env=env, cwd=tmp_path,
+                       capture_output=True, text=True, timeout=900)
+    logs = "".join(p.read_text() for p in tmp_path.glob("*.log"))
+    assert r.returncode == 0, r.stdout + r.stderr + logs
+    if "scaling" in script.name:
+        assert list(tmp_path.rglob("*.h5")), logs
+    else:
+        check_outputs(tmp_path, driver_of(script))
+
+
+@pytest.mark.parametrize("script", scripts("pbs", "*.pbs"), ids=lambda p: p.name)
+def test_pbs_script_with_pbs_environment(script, tmp_path):
+    nodefile = tmp_path / "nodefile"
+    nodefile.write_text("localhost\nlocalhost\n")
+    env = dict(ENV, **SMALL, PBS_O_WORKDIR=str(tmp_path), PBS_NODEFILE=str(nodefile),
+               PBS_JOBID="4242.pbs-server", PBS_JOBNAME=script.stem, OMP_NUM_THREADS="1")
+    r = subprocess.run(["bash", str(script)], env=env, cwd="/", capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    if "scaling" not in script.name:
+        check_outputs(tmp_path, driver_of(script))
+
+
+@pytest.mark.parametrize("script", scripts("local", "*.sh"), ids=lambda p: p.name)
+def test_local_script(script, tmp_path):
+    env = dict(ENV, **SMALL, RANKS="2", THREADS="1")
+    r = subprocess.run(["bash", str(script)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    if "scaling" not in script.name:
+        check_outputs(tmp_path, driver_of(script))

@@ -20,8 +20,15 @@ struct Measurements {
   std::vector<std::uint32_t> parts;
 };
 
-/// Areas of every record of `set` with `threads` OpenMP threads. `mode` must be resolved
-/// (not automatic).
+/// Results for `records` records, NaN areas and zero counts until measured.
+[[nodiscard]] Measurements unmeasured(std::uint64_t records);
+
+/// Fills entries [begin, end) of `out` (sized by unmeasured(set.records())) for those records
+/// of `set`, with `threads` OpenMP threads. `mode` must be resolved (not automatic).
+void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint64_t begin,
+                   std::uint64_t end, Measurements& out);
+
+/// Areas of every record of `set` (unmeasured + measure_range over all records).
 [[nodiscard]] Measurements measure(const PolygonSet& set, AreaMode mode, int threads);
 
 }  // namespace rankwise::polygons

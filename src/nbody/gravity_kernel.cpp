@@ -57,18 +57,21 @@ class TargetGroup {
     return vector * lanes < kDividerLanes;
   }
 
-  // Sources [j0, j0 + kBlock). kMasked: skip j == target and j >= n. Written stage by stage
-  // over all (target, vector) pairs so that independent chains sit next to each other in the
-  // instruction stream: the out-of-order window then overlaps them (the chain from r^2 to
-  // the force is ~60 cycles long).
+  // One block of sources in flight: differences, r^2, masses, first 1/r estimates.
+  struct Staged {
+    V dx[kTargets * kMaxVectors], dy[kTargets * kMaxVectors], dz[kTargets * kMaxVectors];
+    V r2[kTargets * kMaxVectors], mass[kTargets * kMaxVectors], w[kTargets * kMaxVectors];
+  };
+
+  // First half of sources [j0, j0 + kBlock): up to the divide/sqrt or the rsqrt estimate.
+  // kMasked: skip j == target and j >= n. Written stage by stage over all chains so that
+  // independent chains sit next to each other in the instruction stream.
   template <bool kMasked>
-  HWY_INLINE void Block(const double* HWY_RESTRICT x, const double* HWY_RESTRICT y,
+  HWY_INLINE void Front(const double* HWY_RESTRICT x, const double* HWY_RESTRICT y,
                         const double* HWY_RESTRICT z, const double* HWY_RESTRICT m,
-                        std::size_t j0, std::size_t n) {
-    constexpr std::size_t kChains = kTargets * kBlock;  // upper bound; vectors() used
+                        std::size_t j0, std::size_t n, Staged& g) const {
     const std::size_t lanes = hn::Lanes(d_);
     const std::size_t vecs = vectors();
-    V dx[kChains], dy[kChains], dz[kChains], r2[kChains], mass[kChains], w[kChains];  // NOLINT
     for (std::size_t k = 0; k < vecs; ++k) {
       const std::size_t j = j0 + k * lanes;
       const V xj = hn::LoadU(d_, x + j);
@@ -77,50 +80,79 @@ class TargetGroup {
       const V mj = hn::LoadU(d_, m + j);
       for (std::size_t t = 0; t < kTargets; ++t) {
         const std::size_t c = t * vecs + k;
-        dx[c] = hn::Sub(xj, xi_[t]);
-        dy[c] = hn::Sub(yj, yi_[t]);
-        dz[c] = hn::Sub(zj, zi_[t]);
-        r2[c] = hn::MulAdd(dx[c], dx[c], hn::MulAdd(dy[c], dy[c], hn::MulAdd(dz[c], dz[c], veps2_)));
-        mass[c] = mj;
+        g.dx[c] = hn::Sub(xj, xi_[t]);
+        g.dy[c] = hn::Sub(yj, yi_[t]);
+        g.dz[c] = hn::Sub(zj, zi_[t]);
+        g.r2[c] = hn::MulAdd(g.dx[c], g.dx[c],
+                             hn::MulAdd(g.dy[c], g.dy[c], hn::MulAdd(g.dz[c], g.dz[c], veps2_)));
+        g.mass[c] = mj;
         if constexpr (kMasked) {
           const V idx = hn::Iota(d_, static_cast<double>(j));
           const auto valid =
               hn::And(hn::Ne(idx, index_[t]), hn::Lt(idx, hn::Set(d_, static_cast<double>(n))));
-          r2[c] = hn::IfThenElse(valid, r2[c], hn::Set(d_, 1.0));  // any finite r^2 > 0
-          mass[c] = hn::IfThenElseZero(valid, mass[c]);
+          g.r2[c] = hn::IfThenElse(valid, g.r2[c], hn::Set(d_, 1.0));  // any finite r^2 > 0
+          g.mass[c] = hn::IfThenElseZero(valid, g.mass[c]);
         }
       }
     }
-    const std::size_t chains = kTargets * vecs;
     const hn::Rebind<float, D> df;
-    const V one = hn::Set(d_, 1.0);
-    for (std::size_t c = 0; c < chains; ++c) {
+    for (std::size_t c = 0; c < kTargets * vecs; ++c) {
       if (UsesDivider(c % vecs, lanes)) {
-        w[c] = hn::Div(one, hn::Sqrt(r2[c]));
+        g.w[c] = hn::Div(hn::Set(d_, 1.0), hn::Sqrt(g.r2[c]));
       } else {
-        w[c] = hn::PromoteTo(d_, hn::ApproximateReciprocalSqrt(hn::DemoteTo(df, r2[c])));
+        g.w[c] = hn::PromoteTo(d_, hn::ApproximateReciprocalSqrt(hn::DemoteTo(df, g.r2[c])));
       }
     }
+  }
+
+  // Second half: refine the estimates, accumulate the forces.
+  HWY_INLINE void Back(Staged& g) {
+    const std::size_t lanes = hn::Lanes(d_);
+    const std::size_t vecs = vectors();
+    const std::size_t chains = kTargets * vecs;
+    const V one = hn::Set(d_, 1.0);
     // Estimate lanes: one fifth-order Householder step, 1/sqrt(r2) = w (1 - e)^-1/2 with
     // e = 1 - r2 w^2, |e| < 2^-11; the series truncated after e^4 leaves 63/256 |e|^5 < 2^-59.
     for (std::size_t c = 0; c < chains; ++c) {
       if (UsesDivider(c % vecs, lanes)) continue;
-      const V e = hn::NegMulAdd(hn::Mul(r2[c], w[c]), w[c], one);
+      const V e = hn::NegMulAdd(hn::Mul(g.r2[c], g.w[c]), g.w[c], one);
       V p = hn::MulAdd(e, hn::Set(d_, 35.0 / 128.0), hn::Set(d_, 5.0 / 16.0));
       p = hn::MulAdd(e, p, hn::Set(d_, 3.0 / 8.0));
       p = hn::MulAdd(e, p, hn::Set(d_, 0.5));
-      w[c] = hn::MulAdd(hn::Mul(w[c], e), p, w[c]);
+      g.w[c] = hn::MulAdd(hn::Mul(g.w[c], e), p, g.w[c]);
     }
     for (std::size_t c = 0; c < chains; ++c) {
       const std::size_t t = c / vecs;
       const std::size_t k = c % vecs;
-      const V minv = hn::Mul(mass[c], w[c]);
-      const V s = hn::Mul(minv, hn::Mul(w[c], w[c]));
-      sx_[t][k] = hn::MulAdd(dx[c], s, sx_[t][k]);
-      sy_[t][k] = hn::MulAdd(dy[c], s, sy_[t][k]);
-      sz_[t][k] = hn::MulAdd(dz[c], s, sz_[t][k]);
+      const V minv = hn::Mul(g.mass[c], g.w[c]);
+      const V s = hn::Mul(minv, hn::Mul(g.w[c], g.w[c]));
+      sx_[t][k] = hn::MulAdd(g.dx[c], s, sx_[t][k]);
+      sy_[t][k] = hn::MulAdd(g.dy[c], s, sy_[t][k]);
+      sz_[t][k] = hn::MulAdd(g.dz[c], s, sz_[t][k]);
       if constexpr (kPotential) sp_[t][k] = hn::Add(sp_[t][k], minv);
     }
+  }
+
+  // One masked block.
+  HWY_INLINE void MaskedBlock(const double* x, const double* y, const double* z, const double* m,
+                              std::size_t j0, std::size_t n) {
+    Staged g;
+    Front<true>(x, y, z, m, j0, n, g);
+    Back(g);
+  }
+
+  // Unmasked blocks [b0, b1), software-pipelined: the divides and square roots of block b+1
+  // are issued before block b is finished, so their long latency overlaps useful work.
+  HWY_INLINE void Blocks(const double* x, const double* y, const double* z, const double* m,
+                         std::size_t b0, std::size_t b1, std::size_t n) {
+    if (b0 >= b1) return;
+    Staged g[2];
+    Front<false>(x, y, z, m, b0 * kBlock, n, g[0]);
+    for (std::size_t b = b0 + 1; b < b1; ++b) {
+      Front<false>(x, y, z, m, b * kBlock, n, g[(b - b0) & 1]);
+      Back(g[(b - b0 - 1) & 1]);
+    }
+    Back(g[(b1 - 1 - b0) & 1]);
   }
 
   // Lane sums in a fixed order (lane 0 .. kBlock-1), whatever the vector width.
@@ -173,11 +205,11 @@ void Targets(const double* HWY_RESTRICT x, const double* HWY_RESTRICT y,
   if (n % kBlock != 0 && masked[count - 1] != blocks - 1) masked[count++] = blocks - 1;
   std::size_t b = 0;
   for (std::size_t q = 0; q < count; ++q) {
-    for (; b < masked[q]; ++b) g.template Block<false>(x, y, z, m, b * kBlock, n);
-    g.template Block<true>(x, y, z, m, b * kBlock, n);
-    ++b;
+    g.Blocks(x, y, z, m, b, masked[q], n);
+    g.MaskedBlock(x, y, z, m, masked[q] * kBlock, n);
+    b = masked[q] + 1;
   }
-  for (; b < blocks; ++b) g.template Block<false>(x, y, z, m, b * kBlock, n);
+  g.Blocks(x, y, z, m, b, blocks, n);
   g.Finish(ax, ay, az, phi);
 }
 

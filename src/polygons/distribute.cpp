@@ -1,8 +1,10 @@
 // Scatter of polygon ranges (flat or serialized) and gather of per-record results.
 #include "rankwise/polygons/distribute.hpp"
 
+#include <climits>
 #include <cstring>
 
+#include "rankwise/errors.hpp"
 #include "rankwise/parallel/serialized_scatter.hpp"
 
 namespace rankwise::polygons {
@@ -33,6 +35,14 @@ PolygonSet scatter_flat(const parallel::Comm& comm, const PolygonSet& all,
     for (std::size_t k = 0; k < 3; ++k) {
       offset[k].push_back(table[r * extent_fields + 2 * k]);
       count[k].push_back(table[r * extent_fields + 2 * k + 1] - offset[k].back());
+    }
+  }
+  // Every rank holds the same table, so every rank reaches this verdict before any
+  // MPI_Scatterv starts (a throw on root alone would leave the others waiting).
+  for (std::size_t k = 0; k < 3; ++k) {
+    if (offset[k].back() + count[k].back() > static_cast<std::uint64_t>(INT_MAX)) {
+      throw ResourceError("polygons: more than 2^31-1 vertices, rings or records exceed MPI's "
+                          "int displacements; split the input into several files");
     }
   }
   const auto me = static_cast<std::size_t>(comm.rank());

@@ -204,6 +204,20 @@ void summarise(const driver::Run& run, const Input& in, const Gathered& g, AreaM
   run.say(line);
 }
 
+// collective: root partitions by vertex count and sends each rank its contiguous records.
+PolygonSet distribute(Input& in, ScatterMethod method, driver::Run& run) {
+  const auto& comm = run.comm();
+  auto scope = run.timer().scope(Phase::communicate);
+  if (comm.size() == 1) return std::move(in.polygons);  // no 160 MB self-copy at 10 M vertices
+  std::vector<std::uint64_t> bounds;
+  if (comm.is_root()) {
+    bounds = partition(in.polygons.vertex_counts(), static_cast<std::uint64_t>(comm.size()));
+  }
+  PolygonSet mine = scatter_polygons(comm, in.polygons, bounds, method);
+  in.polygons = PolygonSet{};  // root's full copy is no longer needed
+  return mine;
+}
+
 // Rank 0's records in 64 slices, so a long geodesic run can show progress (slicing does not
 // change any result: records are independent).
 void compute(const PolygonSet& mine, AreaMode mode, Measurements& m, const driver::Run& run) {
@@ -230,20 +244,8 @@ int run(const PolygonsOptions& options, driver::Run& run) {
   Input in = load(options, run);
   const AreaMode mode = resolve(options.area, in);
 
-  PolygonSet mine;
-  std::uint64_t records = 0;
-  {
-    auto scope = run.timer().scope(Phase::communicate);
-    std::vector<std::uint64_t> bounds;
-    if (comm.is_root()) {
-      bounds = partition(in.polygons.vertex_counts(), static_cast<std::uint64_t>(comm.size()));
-    }
-    // One rank keeps what it read: no 160 MB self-copy at 10 M vertices.
-    mine = comm.size() == 1 ? std::move(in.polygons)
-                            : scatter_polygons(comm, in.polygons, bounds, options.scatter);
-    in.polygons = PolygonSet{};  // root's full copy is no longer needed
-    records = comm.sum(mine.records());
-  }
+  const PolygonSet mine = distribute(in, options.scatter, run);
+  const std::uint64_t records = comm.sum(mine.records());
   const double t0 = timing::now();
   Measurements m = unmeasured(mine.records());
   {

@@ -41,6 +41,10 @@ def write_shapefile(base, records, names=None, prj=GEO_WKT, cpg="UTF-8", encodin
         body = struct.pack("<i4d2i", shape_type, min(xs), min(ys), max(xs), max(ys), len(rings), n)
         body += struct.pack(f"<{len(starts)}i", *starts)
         body += b"".join(struct.pack("<2d", x, y) for x, y in pts)
+        extra = ([] if shape_type == 5 else [[float(i) for i in range(n)]] +  # Z or M values
+                 ([[0.5 * i for i in range(n)]] if shape_type == 15 else []))  # PolygonZ's M
+        for values in extra:
+            body += struct.pack(f"<{2 + n}d", min(values), max(values), *values)
         bodies.append(body)
     box = (min(all_x, default=0), min(all_y, default=0), max(all_x, default=0), max(all_y, default=0))
 
@@ -140,6 +144,17 @@ def test_known_geodesic_areas(known_file, tmp_path):
     assert np.all(np.isnan(res["area_planar"]))
     assert res["attrs"]["total_area_m2"] == pytest.approx(sum(v[1] for v in KNOWN.values()), rel=1e-6)
     assert "total geodesic area" in r.stdout
+
+
+@pytest.mark.parametrize("shape_type", [15, 25])
+def test_polygon_z_and_m_give_the_same_areas(tmp_path, shape_type):
+    rings = [v[0] for v in KNOWN.values()]
+    plain = write_shapefile(tmp_path / "plain", rings)
+    zm = write_shapefile(tmp_path / f"t{shape_type}", rings, shape_type=shape_type)
+    assert run(["polygons", plain, "-o", tmp_path / "a.h5"]).returncode == 0
+    r = run(["polygons", zm, "-o", tmp_path / "b.h5"], ranks=2)
+    assert r.returncode == 0, r.stderr
+    assert np.array_equal(read(tmp_path / "a.h5")["area_m2"], read(tmp_path / "b.h5")["area_m2"])
 
 
 def test_projected_unit_square(tmp_path):
@@ -299,6 +314,7 @@ def test_natural_earth(tmp_path):
     fj = names.index("Fiji")
     assert 1.0e10 < res["area_m2"][fj] < 3.0e10  # split at the antimeridian
     assert names[int(np.argmax(res["area_m2"]))] == "Russia"
+    assert res["parts"][names.index("Canada")] == 30  # multipart
 
 
 def test_natural_earth_name_field(tmp_path):

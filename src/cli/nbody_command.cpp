@@ -112,7 +112,8 @@ Subcommand make_nbody_command(CLI::App& app) {
   sub->add_option("-N,--particles", text->particles, "Particles for generated ICs (default 1000)");
   sub->add_option("--seed", text->seed, "Seed of generated ICs (default 42)");
   sub->add_option("--G", text->G, "Gravitational constant (default 1)");
-  sub->add_option("--softening", text->softening, "Plummer softening length eps >= 0 (default 0.01)");
+  sub->add_option("--softening", text->softening,
+                  "Plummer softening length eps >= 0 (default 0.01)");
   sub->add_option("--integrator", text->integrator, "leapfrog | rk2 | rk4 (default leapfrog)");
   sub->add_option("--dt", text->dt, "Time step (default 1e-3)");
   sub->add_option("--steps", text->steps, "Steps to run; with --restart the step to reach")
@@ -129,7 +130,11 @@ Subcommand make_nbody_command(CLI::App& app) {
 
   return {sub, [text](const parallel::Comm& comm, const std::string& command_line) {
             const nbody::NbodyOptions options = validate(*text);
-            driver::Run run(comm, text->common.validate(), command_line);
+            driver::CommonOptions common = text->common.validate();
+            if (!options.checkpoint.empty() && options.checkpoint == common.output) {
+              throw UsageError("--checkpoint: must differ from the output file " + common.output);
+            }
+            driver::Run run(comm, std::move(common), command_line);
             return nbody::run(options, run);
           }};
 }

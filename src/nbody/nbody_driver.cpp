@@ -73,7 +73,7 @@ std::string summary(const Checkpoint& c, std::uint64_t n, double energy_error, d
   char line[512];
   std::snprintf(line, sizeof line,
                 "nbody (%s, N=%llu, steps %llu..%llu, dt %g): relative energy error %.3e  "
-                "%sinteractions/s (%sper core)  wall %.3f s",
+                "%s interactions/s (%s per core)  wall %.3f s",
                 integrator_name(c.integrator).c_str(), static_cast<unsigned long long>(n),
                 static_cast<unsigned long long>(c.step), static_cast<unsigned long long>(o.steps),
                 c.dt, energy_error, driver::si(rate).c_str(), driver::si(per_core).c_str(), wall);
@@ -128,7 +128,7 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start, DistributedGra
     const double pairs = static_cast<double>(gravity.evaluations() - evaluations_before) *
                          static_cast<double>(n) * static_cast<double>(n - 1);
     char extra[160];
-    std::snprintf(extra, sizeof extra, "step %llu  t=%.4g  %sinteractions/s",
+    std::snprintf(extra, sizeof extra, "step %llu  t=%.4g  %s interactions/s",
                   static_cast<unsigned long long>(s), static_cast<double>(s) * start.dt,
                   driver::si(pairs / (timing::now() - t0)).c_str());
     progress.update(static_cast<double>(s - start.step), extra);

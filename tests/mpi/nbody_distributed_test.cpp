@@ -74,7 +74,7 @@ std::pair<std::vector<double>, Diagnostics> serial(const Bodies& b, Integrator i
 
 TEST(NbodyAcrossRanks, BitwiseEqualToSerialForAnyRanksAndThreads) {
   const parallel::Comm comm;
-  for (std::uint64_t n : {std::uint64_t{2}, std::uint64_t{7}, std::uint64_t{13}, std::uint64_t{101}}) {
+  for (const std::uint64_t n : {2u, 7u, 13u, 101u}) {
     const Bodies b = plummer_sphere(n, 3, 1.0);
     for (Integrator integrator : {Integrator::leapfrog, Integrator::rk2, Integrator::rk4}) {
       const auto expected = serial(b, integrator);

@@ -70,7 +70,8 @@ void expect_matches_reference(const Bodies& b, double G, double eps) {
       EXPECT_NEAR(got[k], static_cast<double>(ref[k]), 1e-13 * static_cast<double>(scale) + 1e-300)
           << "N=" << b.size() << " i=" << i << " component " << k << " eps=" << eps;
     }
-    EXPECT_NEAR(r.phi[i], static_cast<double>(ref[3]), 1e-14 * std::fabs(static_cast<double>(ref[3])));
+    const auto phi = static_cast<double>(ref[3]);
+    EXPECT_NEAR(r.phi[i], phi, 1e-14 * std::fabs(phi));
   }
 }
 

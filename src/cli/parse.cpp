@@ -46,6 +46,16 @@ std::uint64_t parse_count(const std::string& text, const std::string& option, st
   return static_cast<std::uint64_t>(v);
 }
 
+std::uint64_t parse_seed(const std::string& text, const std::string& option) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+    throw UsageError(option + ": expected a non-negative integer, got '" + text + "'");
+  }
+  errno = 0;
+  const unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+  if (errno == ERANGE) throw UsageError(option + ": " + text + " does not fit in 64 bits");
+  return v;
+}
+
 double parse_real(const std::string& text, const std::string& option, bool positive) {
   const std::string s = trimmed(text);
   errno = 0;

@@ -1,6 +1,4 @@
 // `rankwise pi` options.
-#include <cerrno>
-#include <cstdlib>
 #include <memory>
 
 #include "rankwise/cli/parse.hpp"
@@ -64,15 +62,7 @@ Subcommand make_pi_command(CLI::App& app) {
               o.count = text->samples.empty() ? 100'000'000
                                               : parse_count(text->samples, "--samples");
             }
-            {
-              const std::string& s = text->seed;
-              if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) {
-                throw UsageError("--seed: expected a non-negative integer, got '" + s + "'");
-              }
-              errno = 0;
-              o.seed = std::strtoull(s.c_str(), nullptr, 10);
-              if (errno == ERANGE) throw UsageError("--seed: " + s + " does not fit in 64 bits");
-            }
+            o.seed = parse_seed(text->seed);
             if (!text->tolerance.empty()) o.tolerance = parse_real(text->tolerance, "--tolerance", true);
             o.batch = parse_count(text->batch, "--batch");
             o.sweep = text->sweep;

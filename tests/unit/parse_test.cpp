@@ -50,3 +50,12 @@ TEST(ParseReal, AcceptsFiniteAndRejectsTheRest) {
     EXPECT_THROW((void)parse_real(bad, "--tolerance", true), UsageError) << bad;
   }
 }
+
+TEST(ParseSeed, AcceptsAny64BitValue) {
+  using rankwise::cli::parse_seed;
+  EXPECT_EQ(parse_seed("0"), 0u);
+  EXPECT_EQ(parse_seed("18446744073709551615"), UINT64_MAX);
+  for (const char* bad : {"", "-1", "x", "1e3", "18446744073709551616"}) {
+    EXPECT_THROW((void)parse_seed(bad), UsageError) << bad;
+  }
+}

@@ -10,6 +10,9 @@ namespace rankwise::cli {
 [[nodiscard]] std::uint64_t parse_count(const std::string& text, const std::string& option,
                                         std::uint64_t max = std::uint64_t{1} << 63);
 
+/// A 64-bit seed: a non-negative integer (throws UsageError naming `option` otherwise).
+[[nodiscard]] std::uint64_t parse_seed(const std::string& text, const std::string& option = "--seed");
+
 /// A finite real number; `positive` also rejects zero and negatives.
 [[nodiscard]] double parse_real(const std::string& text, const std::string& option,
                                 bool positive);

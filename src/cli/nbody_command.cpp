@@ -1,6 +1,4 @@
 // `rankwise nbody` options.
-#include <cerrno>
-#include <cstdlib>
 #include <memory>
 
 #include "rankwise/cli/parse.hpp"
@@ -31,16 +29,6 @@ constexpr std::uint64_t kMaxParticles = std::uint64_t{1} << 28;
 
 // Frames are planned up front (one list entry and XDMF grid each): keep that list sane.
 constexpr std::uint64_t kMaxFrames = 1'000'000;
-
-std::uint64_t parse_seed(const std::string& s) {
-  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) {
-    throw UsageError("--seed: expected a non-negative integer, got '" + s + "'");
-  }
-  errno = 0;
-  const std::uint64_t v = std::strtoull(s.c_str(), nullptr, 10);
-  if (errno == ERANGE) throw UsageError("--seed: " + s + " does not fit in 64 bits");
-  return v;
-}
 
 nbody::NbodyOptions validate(const NbodyText& t) {
   nbody::NbodyOptions o;

@@ -17,7 +17,7 @@ from rwtest import ENV, RANKWISE
 JOBS = Path(__file__).resolve().parents[2] / "jobs"
 # Small sizes so every script finishes in seconds; each script reads these variables.
 SMALL = {"TERMS": "1e8", "SAMPLES": "1e7", "PARTICLES": "256", "STEPS": "20", "GENERATE": "2000",
-         "RANKWISE": RANKWISE, "SCALING_RANKS": "1 2", "SCALING_THREADS": "1"}
+         "RANKWISE": RANKWISE, "SCALING_RANKS": "1 2", "SCALING_THREADS": "1", "REPEATS": "1"}
 
 
 def check_outputs(directory, driver):
@@ -30,6 +30,26 @@ def check_outputs(directory, driver):
             assert "timings/seconds" in f
     assert not list(Path(directory).glob(".*.tmp-*")), "temporary output left behind"
     return files
+
+
+def check_scaling(directory):
+    """A scaling study's directory: runs.tsv lists every run, each run's HDF5 is complete and was
+    run with the ranks x threads the manifest says; strong and weak for every driver."""
+    manifests = list(Path(directory).glob("rankwise-scaling-*/runs.tsv"))
+    assert len(manifests) == 1, os.listdir(directory)
+    lines = manifests[0].read_text().splitlines()
+    header, rows = lines[0].split("\t"), [dict(zip(lines[0].split("\t"), l.split("\t"))) for l in lines[1:]]
+    assert header[:4] == ["driver", "study", "ranks", "threads"], header
+    studies = {(r["driver"], r["study"]) for r in rows}
+    for driver in ("pi", "nbody", "polygons"):
+        assert {(driver, "strong"), (driver, "weak")} <= studies, studies
+    for r in rows:
+        with h5py.File(manifests[0].parent / r["file"], "r") as f:
+            assert r["driver"] in f and "timings/seconds" in f
+            assert f.attrs["mpi_ranks"] == int(r["ranks"]), (r, f.attrs["mpi_ranks"])
+            assert f["timings/seconds"].shape[0] == int(r["ranks"])
+    assert {int(r["ranks"]) for r in rows} == {1, 2}, rows
+    return rows
 
 
 def scripts(kind, pattern):
@@ -60,6 +80,7 @@ def test_slurm_script(slurm, script, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr + logs
     if "scaling" in script.name:
         assert list(tmp_path.rglob("*.h5")), logs
+        check_scaling(tmp_path)
     else:
         check_outputs(tmp_path, driver_of(script))
 
@@ -72,7 +93,9 @@ def test_pbs_script_with_pbs_environment(script, tmp_path):
                PBS_JOBID="4242.pbs-server", PBS_JOBNAME=script.stem, OMP_NUM_THREADS="1")
     r = subprocess.run(["bash", str(script)], env=env, cwd="/", capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stdout + r.stderr
-    if "scaling" not in script.name:
+    if "scaling" in script.name:
+        check_scaling(tmp_path)
+    else:
         check_outputs(tmp_path, driver_of(script))
 
 
@@ -81,5 +104,7 @@ def test_local_script(script, tmp_path):
     env = dict(ENV, **SMALL, RANKS="2", THREADS="1")
     r = subprocess.run(["bash", str(script)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stdout + r.stderr
-    if "scaling" not in script.name:
+    if "scaling" in script.name:
+        check_scaling(tmp_path)
+    else:
         check_outputs(tmp_path, driver_of(script))

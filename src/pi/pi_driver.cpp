@@ -123,97 +123,114 @@ std::vector<std::uint64_t> sweep_points(std::uint64_t max) {
   return points;
 }
 
-}  // namespace
-
-int run(const PiOptions& options, driver::Run& run) {
-  const auto& comm = run.comm();
+// collective: the estimates to report, in order (the last one is the result). Every rank
+// holds the same estimates, so every rank takes the same decision to stop.
+std::vector<Estimate> compute(const PiOptions& options, driver::Run& run, bool& converged) {
   const bool series = options.method == Method::series;
-  {
-    auto scope = run.timer().scope(Phase::setup);
-    run.reserve_output();
-  }
-  // Compute: once, a sweep, or growing N until the tolerance is met. Every rank holds the
-  // same estimate, so every rank takes the same decision to stop.
   std::vector<Estimate> history;
-  bool converged = true;
-  if (options.tolerance) {
+  converged = true;
+  if (options.sweep) {
+    for (std::uint64_t n : sweep_points(options.count)) {
+      history.push_back(series ? series_at(n, run) : montecarlo_at(n, 0, {}, options.seed, run));
+    }
+  } else if (!options.tolerance) {
+    history.push_back(series ? series_at(options.count, run)
+                             : montecarlo_at(options.count, 0, {}, options.seed, run));
+  } else {
+    // Series: double N from 16. Monte Carlo: add a batch, continuing the sample numbering.
     converged = false;
     std::uint64_t n = series ? 16 : std::min(options.batch, options.count);
     Estimate previous;
     while (true) {
-      Estimate e = series ? series_at(n, run) : montecarlo_at(n, previous.n, previous, options.seed, run);
-      history.push_back(e);
-      previous = e;
-      if (abs_error(e.value) < *options.tolerance) {
+      previous = series ? series_at(n, run) : montecarlo_at(n, previous.n, previous, options.seed, run);
+      history.push_back(previous);
+      if (abs_error(previous.value) < *options.tolerance) {
         converged = true;
         break;
       }
       if (n >= options.count) break;
       n = series ? std::min(options.count, 2 * n) : std::min(options.count, n + options.batch);
     }
-  } else if (options.sweep) {
-    for (std::uint64_t n : sweep_points(options.count)) {
-      history.push_back(series ? series_at(n, run) : montecarlo_at(n, 0, {}, options.seed, run));
-    }
-  } else {
-    history.push_back(series ? series_at(options.count, run)
-                             : montecarlo_at(options.count, 0, {}, options.seed, run));
   }
+  return history;
+}
+
+// collective: /pi with its attributes, per-rank partials and (sweep/tolerance) the history.
+void write_group(io::Group& root, const PiOptions& options, const std::vector<Estimate>& history,
+                 bool converged, int ranks) {
+  const bool series = options.method == Method::series;
   const Estimate& last = history.back();
+  io::Group g = root.create_group("pi");
+  g.attribute("method", std::string(series ? "series" : "montecarlo"));
+  g.attribute(series ? "terms" : "samples", last.n);
+  g.attribute("estimate", last.value);
+  g.attribute("abs_error", abs_error(last.value));
+  g.attribute("compute_seconds", last.compute_seconds);
+  g.attribute(series ? "terms_per_second" : "samples_per_second",
+              static_cast<double>(last.n) / last.compute_seconds);
+  if (!series) {
+    g.attribute("seed", options.seed);
+    g.attribute("hits", last.hits);
+    g.attribute("std_error", last.std_error);
+  }
+  if (options.tolerance) {
+    g.attribute("tolerance", *options.tolerance);
+    g.attribute("converged", converged ? 1 : 0);
+  }
+  g.write_root<double>("rank_partials", last.partials, {static_cast<std::uint64_t>(ranks)});
+  if (!options.tolerance && !options.sweep) return;
+  io::Group h = g.create_group("history");
+  std::vector<std::uint64_t> ns;
+  std::vector<double> values, errors;
+  for (const auto& e : history) {
+    ns.push_back(e.n);
+    values.push_back(e.value);
+    errors.push_back(abs_error(e.value));
+  }
+  const io::Dims dims{history.size()};
+  h.write_root<std::uint64_t>(series ? "terms" : "samples", ns, dims);
+  h.write_root<double>("estimate", values, dims);
+  h.write_root<double>("abs_error", errors, dims);
+}
 
-  run.write_output([&](io::Group& root) {
-    io::Group g = root.create_group("pi");
-    g.attribute("method", std::string(series ? "series" : "montecarlo"));
-    g.attribute(series ? "terms" : "samples", last.n);
-    g.attribute("estimate", last.value);
-    g.attribute("abs_error", abs_error(last.value));
-    g.attribute("compute_seconds", last.compute_seconds);
-    g.attribute(series ? "terms_per_second" : "samples_per_second",
-                static_cast<double>(last.n) / last.compute_seconds);
-    if (!series) {
-      g.attribute("seed", options.seed);
-      g.attribute("hits", last.hits);
-      g.attribute("std_error", last.std_error);
-    }
-    if (options.tolerance) {
-      g.attribute("tolerance", *options.tolerance);
-      g.attribute("converged", converged ? 1 : 0);
-    }
-    g.write_root<double>("rank_partials", last.partials, {static_cast<std::uint64_t>(comm.size())});
-    if (options.tolerance || options.sweep) {
-      io::Group h = g.create_group("history");
-      std::vector<std::uint64_t> ns;
-      std::vector<double> values, errors;
-      for (const auto& e : history) {
-        ns.push_back(e.n);
-        values.push_back(e.value);
-        errors.push_back(abs_error(e.value));
-      }
-      const io::Dims dims{history.size()};
-      h.write_root<std::uint64_t>(series ? "terms" : "samples", ns, dims);
-      h.write_root<double>("estimate", values, dims);
-      h.write_root<double>("abs_error", errors, dims);
-    }
-  });
-
+// Rank 0's one-line summary (estimate, error, rate, wall time).
+std::string summary(const PiOptions& options, const Estimate& last, double wall) {
+  const bool series = options.method == Method::series;
   char line[256];
-  const double rate = static_cast<double>(last.n) / last.compute_seconds;
+  const std::string spread =
+      series ? std::string() : "  std_error " + std::to_string(last.std_error);
   std::snprintf(line, sizeof line, "pi (%s, N=%s): %.17g  |error| %.3e%s  %s%s/s  wall %.3f s",
                 series ? "series" : "montecarlo", driver::si(static_cast<double>(last.n)).c_str(),
-                last.value, abs_error(last.value),
-                series ? "" : ("  std_error " + std::to_string(last.std_error)).c_str(),
-                driver::si(rate).c_str(), series ? "terms" : "samples", run.elapsed());
-  run.say(line);
-  run.report_timings();
-  if (!converged) {
-    if (comm.is_root()) {
-      std::fprintf(stderr, "rankwise: error: tolerance %g not reached within %s %s (|error| %.3e); results written to %s\n",
-                   *options.tolerance, driver::si(static_cast<double>(options.count)).c_str(),
-                   series ? "terms" : "samples", abs_error(last.value), run.options().output.c_str());
-    }
-    return static_cast<int>(ExitCode::failure);
+                last.value, abs_error(last.value), spread.c_str(),
+                driver::si(static_cast<double>(last.n) / last.compute_seconds).c_str(),
+                series ? "terms" : "samples", wall);
+  return line;
+}
+
+}  // namespace
+
+int run(const PiOptions& options, driver::Run& run) {
+  {
+    auto scope = run.timer().scope(Phase::setup);
+    run.reserve_output();  // options were validated by the CLI; fail now on a bad output path
   }
-  return 0;
+  bool converged = true;
+  const std::vector<Estimate> history = compute(options, run, converged);
+  run.write_output([&](io::Group& root) {
+    write_group(root, options, history, converged, run.comm().size());
+  });
+  run.say(summary(options, history.back(), run.elapsed()));
+  run.report_timings();
+  if (converged) return 0;
+  if (run.comm().is_root()) {
+    std::fprintf(stderr,
+                 "rankwise: error: tolerance %g not reached within %s %s (|error| %.3e); "
+                 "results written to %s\n",
+                 *options.tolerance, driver::si(static_cast<double>(options.count)).c_str(),
+                 options.method == Method::series ? "terms" : "samples",
+                 abs_error(history.back().value), run.options().output.c_str());
+  }
+  return static_cast<int>(ExitCode::failure);
 }
 
 }  // namespace rankwise::pi

@@ -1,7 +1,4 @@
 // `rankwise polygons` options.
-#include <cerrno>
-#include <cstdlib>
-#include <limits>
 #include <memory>
 
 #include "rankwise/cli/parse.hpp"
@@ -22,16 +19,6 @@ struct PolygonsText {
   std::string name_field;
   std::string scatter = "flat";
 };
-
-std::uint64_t parse_seed(const std::string& s) {
-  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) {
-    throw UsageError("--seed: expected a non-negative integer, got '" + s + "'");
-  }
-  errno = 0;
-  const std::uint64_t v = std::strtoull(s.c_str(), nullptr, 10);
-  if (errno == ERANGE) throw UsageError("--seed: " + s + " does not fit in 64 bits");
-  return v;
-}
 
 polygons::PolygonsOptions validate(const PolygonsText& t) {
   polygons::PolygonsOptions o;

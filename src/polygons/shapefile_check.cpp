@@ -34,8 +34,9 @@ std::vector<unsigned char> read_bytes(const std::string& path, std::uint64_t cou
 
 std::uint64_t size_of(const std::string& path) {
   std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw InputError(path + ": no such file");
   if (!std::filesystem::is_regular_file(path, ec)) {
-    throw InputError(path + ": no such file");
+    throw InputError(path + ": not a regular file");
   }
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) throw InputError(path + ": cannot stat: " + ec.message());

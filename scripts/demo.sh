@@ -4,7 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$ROOT/scripts/setup.sh"
-bash "$ROOT/scripts/build.sh"
+BUILD_TARGET=rankwise bash "$ROOT/scripts/build.sh"
 # Open MPI refuses to run as root unless told; only add that when we really are root.
 AS_ROOT=()
 [ "$(id -u)" -ne 0 ] || AS_ROOT=(--allow-run-as-root)

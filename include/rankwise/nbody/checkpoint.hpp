@@ -1,6 +1,7 @@
 #pragma once
 /// The full state of a run at one step: what a checkpoint stores and a restart reads.
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "rankwise/nbody/bodies.hpp"

@@ -1,6 +1,7 @@
 #pragma once
 /// The /nbody group of the output: frames written while the run goes, diagnostics at the end.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 

@@ -190,3 +190,18 @@ def test_existing_output_needs_overwrite(tmp_path):
     nbody(tmp_path, "a.h5", ["--particles", 4, "--steps", 2])
     r = run(["nbody", "-o", tmp_path / "a.h5", "--particles", 4, "--steps", 2], ranks=2, timeout=60)
     assert "--overwrite" in assert_clean_failure(r)
+
+
+def test_plummer_virial_ratio_and_units(tmp_path):
+    out = nbody(tmp_path, "plummer.h5", ["--ic", "plummer", "--particles", 3000, "--steps", 1,
+                                         "--softening", 0, "--seed", 5], ranks=2)
+    with h5py.File(out) as f:
+        g = f["nbody"]
+        k, w = g["kinetic_energy"][0], g["potential_energy"][0]
+        assert k / -w == pytest.approx(0.5, abs=0.03)  # sampling noise ~ 1/sqrt(N)
+        # Henon units: K = 1/4, E = -1/4 for the continuous model; the unsoftened W of a
+        # finite sample is noisier and slightly deeper (close pairs, radii redrawn beyond 10).
+        assert k == pytest.approx(0.25, abs=0.015)
+        assert k + w == pytest.approx(-0.25, abs=0.03)
+        np.testing.assert_allclose(g["center_of_mass"][0], 0, atol=1e-14)
+        np.testing.assert_allclose(g["momentum"][0], 0, atol=1e-14)

@@ -1,10 +1,8 @@
 // Sources and the threaded driver of the SIMD gravity kernel.
-#include <omp.h>
-
 #include <algorithm>
+#include <cstdint>
 
 #include "rankwise/nbody/gravity.hpp"
-#include "rankwise/parallel/block_range.hpp"
 
 namespace rankwise::nbody {
 
@@ -28,18 +26,19 @@ void Sources::set_masses(std::span<const double> masses) {
 void accelerations(const Sources& sources, std::size_t first, std::size_t count, double G,
                    double softening, const Field& out, int threads) {
   const double eps2 = softening * softening;
-  // Race-free: each thread writes only its own contiguous block of targets, and each target's
-  // sum is computed entirely by that thread, so the split cannot change any result.
-#pragma omp parallel num_threads(threads)
-  {
-    const auto part = parallel::block_range(count, static_cast<std::uint64_t>(omp_get_thread_num()),
-                                            static_cast<std::uint64_t>(omp_get_num_threads()));
-    if (!part.empty()) {
-      gravity_targets(sources.x.data(), sources.y.data(), sources.z.data(), sources.m.data(),
-                      sources.size(), first + part.begin, first + part.end, eps2,
-                      out.ax + part.begin, out.ay + part.begin, out.az + part.begin,
-                      out.phi != nullptr ? out.phi + part.begin : nullptr);
-    }
+  // Race-free: each chunk of targets is written by the one thread that computes it, and each
+  // target's sum is computed entirely by that thread, so neither the thread count nor the
+  // (dynamic) assignment of chunks can change any result. Dynamic: a core shared with
+  // another process must not hold up the others.
+  constexpr std::size_t kChunk = 32;
+  const auto chunks = static_cast<std::int64_t>((count + kChunk - 1) / kChunk);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+  for (std::int64_t c = 0; c < chunks; ++c) {
+    const std::size_t begin = static_cast<std::size_t>(c) * kChunk;
+    const std::size_t end = std::min(count, begin + kChunk);
+    gravity_targets(sources.x.data(), sources.y.data(), sources.z.data(), sources.m.data(),
+                    sources.size(), first + begin, first + end, eps2, out.ax + begin,
+                    out.ay + begin, out.az + begin, out.phi != nullptr ? out.phi + begin : nullptr);
   }
   // The kernel sums m_j d/r^3 and m_j/r; G (and the sign of phi) applied once here.
   for (std::size_t i = 0; i < count; ++i) {

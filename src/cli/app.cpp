@@ -31,6 +31,20 @@ void print_error(const parallel::Comm& comm, const std::string& message) {
   if (comm.is_root()) std::fprintf(stderr, "rankwise: error: %s\n", message.c_str());
 }
 
+// A failure outside agreed(): if every rank failed too (the usual case: same command line,
+// same checks) report once; if some rank went on into a collective (ranks that disagree
+// about their options: an MPMD launch, a --config on node-local disk), end the job.
+int fail_or_abort(const parallel::Comm& comm, const parallel::LocalFailure& failure) {
+  if (auto agreed = comm.fail_together(failure, 10.0)) {
+    print_error(comm, agreed->message);
+    return static_cast<int>(agreed->code);
+  }
+  std::fprintf(stderr, "rankwise: error (rank %d, aborting the job): %s\n", comm.rank(),
+               failure.message.c_str());
+  std::fflush(stderr);
+  comm.abort(static_cast<int>(failure.code));
+}
+
 int run_info(const parallel::Comm& comm, int threads) {
   const auto hosts = comm.gather(comm.host());
   if (!comm.is_root()) return 0;
@@ -93,8 +107,7 @@ int run(int argc, char** argv, const parallel::Comm& comm) {
   } catch (const CLI::CallForVersion& e) {
     return comm.is_root() ? app.exit(e) : 0;
   } catch (const CLI::ParseError& e) {
-    print_error(comm, std::string(e.what()) + " (see rankwise --help)");
-    return static_cast<int>(ExitCode::usage);
+    return fail_or_abort(comm, {std::string(e.what()) + " (see rankwise --help)", ExitCode::usage});
   }
 
   const std::string command_line = join_command_line(argc, argv);
@@ -110,9 +123,9 @@ int run(int argc, char** argv, const parallel::Comm& comm) {
     }
     return static_cast<int>(ExitCode::usage);
   } catch (const UsageError& e) {
-    // Option values are checked identically on every rank: no agreement needed.
-    print_error(comm, e.what());
-    return static_cast<int>(e.code());
+    // Option values are checked identically on every rank, unless ranks were given
+    // different options: agree (at once in the usual case) or abort.
+    return fail_or_abort(comm, {e.what(), e.code()});
   } catch (const CollectiveError& e) {
     print_error(comm, e.what());
     return static_cast<int>(e.code());
@@ -120,13 +133,7 @@ int run(int argc, char** argv, const parallel::Comm& comm) {
     // Not agreed: if every rank failed here too, report once; otherwise abort the job.
     const auto code = dynamic_cast<const Error*>(&e) ? static_cast<const Error&>(e).code()
                                                       : ExitCode::failure;
-    if (auto agreed = comm.fail_together({e.what(), code}, 10.0)) {
-      print_error(comm, agreed->message);
-      return static_cast<int>(agreed->code);
-    }
-    std::fprintf(stderr, "rankwise: error (rank %d, aborting the job): %s\n", comm.rank(), e.what());
-    std::fflush(stderr);
-    comm.abort(static_cast<int>(code));
+    return fail_or_abort(comm, {e.what(), code});
   }
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <numeric>
 
+#include "rankwise/driver/memory.hpp"
 #include "rankwise/errors.hpp"
 #include "rankwise/parallel/native.hpp"
 
@@ -169,16 +170,40 @@ void Dataset::extend(const Dims& dims) {
   check(H5Dset_extent(h_.get(), hd.data()), "H5Dset_extent");
 }
 
+namespace {
+// "'file.h5': dataset '/name'" for messages about untrusted input files.
+std::string describe(hid_t dataset) {
+  std::string file(1024, '\0'), name(1024, '\0');
+  const auto fl = H5Fget_name(dataset, file.data(), file.size());
+  const auto nl = H5Iget_name(dataset, name.data(), name.size());
+  file.resize(fl > 0 ? std::min<std::size_t>(static_cast<std::size_t>(fl), 1023) : 0);
+  name.resize(nl > 0 ? std::min<std::size_t>(static_cast<std::size_t>(nl), 1023) : 0);
+  return "'" + file + "': dataset '" + name + "'";
+}
+}  // namespace
+
 template <Storable T>
 std::vector<T> Dataset::read() const {
   Handle type(check(H5Dget_type(h_.get()), "H5Dget_type"));
   const H5T_class_t cls = H5Tget_class(type.get());
   const bool want_float = std::is_floating_point_v<T>;
   if ((want_float && cls != H5T_FLOAT) || (!want_float && cls != H5T_INTEGER)) {
-    throw InputError(std::string("dataset has the wrong element type (expected ") +
+    throw InputError(describe(h_.get()) + " has the wrong element type (expected " +
                      (want_float ? "floating point" : "integer") + ")");
   }
   const Dims d = dims();
+  // The extent comes from an untrusted file (a tiny file can declare terabytes that were
+  // never written): refuse before allocating instead of dying in std::bad_alloc or the OOM
+  // killer. Overflow of the product counts as too large.
+  long double bytes = sizeof(T);
+  for (const auto e : d) bytes *= static_cast<long double>(e);
+  const auto available = driver::available_memory();
+  if (bytes > 0x1p62L || (available && bytes > static_cast<long double>(*available))) {
+    throw ResourceError(describe(h_.get()) + " declares " +
+                        driver::format_bytes(static_cast<double>(bytes)) + " of values, more than "
+                        "the memory available" +
+                        (available ? " (" + driver::format_bytes(static_cast<double>(*available)) + ")" : ""));
+  }
   const std::uint64_t n = std::accumulate(d.begin(), d.end(), std::uint64_t{1}, std::multiplies<>());
   std::vector<T> out(n);
   if (n > 0) {
@@ -193,6 +218,12 @@ std::vector<std::string> Dataset::read_strings() const {
   if (H5Tget_class(type.get()) != H5T_STRING) throw InputError("dataset is not a string dataset");
   const Dims d = dims();
   const std::size_t n = d.empty() ? 1 : static_cast<std::size_t>(d[0]);
+  const long double bytes = static_cast<long double>(n) *
+                            static_cast<long double>(std::max<std::size_t>(H5Tget_size(type.get()), 32));
+  const auto available = driver::available_memory();
+  if (bytes > 0x1p62L || (available && bytes > static_cast<long double>(*available))) {
+    throw ResourceError(describe(h_.get()) + " declares more strings than fit in memory");
+  }
   std::vector<std::string> out;
   if (H5Tis_variable_str(type.get()) > 0) {
     std::vector<char*> ptrs(n, nullptr);

@@ -1,6 +1,8 @@
 // Checkpoint files: exact doubles of the state, written in parallel, published atomically.
 #include "rankwise/nbody/checkpoint.hpp"
 
+#include <cmath>
+
 #include "rankwise/errors.hpp"
 #include "rankwise/io/h5.hpp"
 #include "rankwise/io/output_path.hpp"
@@ -72,7 +74,53 @@ void write_checkpoint(const std::string& path, const parallel::Comm& comm,
   out.commit();
 }
 
+namespace {
+Checkpoint read_checkpoint_unchecked(const std::string& path);
+
+// Everything a restart trusts, checked: a hand-edited or damaged checkpoint is refused here,
+// not found out as NaNs (or a division by zero) thousands of steps later.
+void validate(const Checkpoint& c, const std::string& path) {
+  auto bad = [&](const std::string& what) {
+    throw InputError("checkpoint '" + path + "': " + what);
+  };
+  if (!(std::isfinite(c.dt) && c.dt > 0)) bad("dt must be finite and > 0");
+  if (!(std::isfinite(c.gravity.G) && c.gravity.G > 0)) bad("G must be finite and > 0");
+  if (!(std::isfinite(c.gravity.softening) && c.gravity.softening >= 0)) {
+    bad("softening must be finite and >= 0");
+  }
+  if (c.bodies.size() == 0) bad("no particles");
+  for (const auto* v : {&c.bodies.x, &c.bodies.y, &c.bodies.z, &c.bodies.vx, &c.bodies.vy,
+                        &c.bodies.vz, &c.bodies.m, &c.acc.x, &c.acc.y, &c.acc.z}) {
+    for (double d : *v) {
+      if (!std::isfinite(d)) bad("holds a non-finite position, velocity, mass or acceleration");
+    }
+  }
+  for (double m : c.bodies.m) {
+    if (m < 0) bad("holds a negative mass");
+  }
+}
+
+std::uint64_t non_negative(std::int64_t v, const std::string& name, const std::string& path) {
+  if (v < 0) throw InputError("checkpoint '" + path + "': '" + name + "' is negative");
+  return static_cast<std::uint64_t>(v);
+}
+}  // namespace
+
 Checkpoint read_checkpoint(const std::string& path) {
+  try {
+    Checkpoint c = read_checkpoint_unchecked(path);
+    validate(c, path);
+    return c;
+  } catch (const Error& e) {
+    // Name the file once, whichever layer found the problem.
+    const std::string what = e.what();
+    if (what.find(path) != std::string::npos) throw;
+    throw InputError("checkpoint '" + path + "': " + what);
+  }
+}
+
+namespace {
+Checkpoint read_checkpoint_unchecked(const std::string& path) {
   io::File file = [&] {
     try {
       return io::File::open_read(path);
@@ -85,13 +133,17 @@ Checkpoint read_checkpoint(const std::string& path) {
     throw InputError("'" + path + "' is not a rankwise nbody checkpoint");
   }
   Checkpoint c;
-  c.step = static_cast<std::uint64_t>(root.int_attribute("step"));
+  c.step = non_negative(root.int_attribute("step"), "step", path);
   c.dt = root.double_attribute("dt");
-  c.integrator = parse_integrator(root.string_attribute("integrator"), "checkpoint integrator");
+  const std::string integrator = root.string_attribute("integrator");
+  if (integrator != "leapfrog" && integrator != "rk2" && integrator != "rk4") {
+    throw InputError("checkpoint '" + path + "': unknown integrator '" + integrator + "'");
+  }
+  c.integrator = parse_integrator(integrator, "checkpoint integrator");
   c.gravity.G = root.double_attribute("G");
   c.gravity.softening = root.double_attribute("softening");
-  c.force_evaluations = static_cast<std::uint64_t>(root.int_attribute("force_evaluations"));
-  const auto n = static_cast<std::uint64_t>(root.int_attribute("particles"));
+  c.force_evaluations = non_negative(root.int_attribute("force_evaluations"), "force_evaluations", path);
+  const auto n = non_negative(root.int_attribute("particles"), "particles", path);
   const Vec3s pos = split(read_rows(root, path, "positions", n, 3));
   const Vec3s vel = split(read_rows(root, path, "velocities", n, 3));
   c.bodies.m = read_rows(root, path, "masses", n, 1);
@@ -104,6 +156,8 @@ Checkpoint read_checkpoint(const std::string& path) {
   if (root.exists("accelerations")) c.acc = split(read_rows(root, path, "accelerations", n, 3));
   return c;
 }
+
+}  // namespace
 
 void broadcast(Bodies& b, const parallel::Comm& comm) {
   for (auto* v : {&b.x, &b.y, &b.z, &b.vx, &b.vy, &b.vz, &b.m}) comm.broadcast(*v);

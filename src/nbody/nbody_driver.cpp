@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "rankwise/driver/memory.hpp"
 #include "rankwise/errors.hpp"
 #include "rankwise/nbody/checkpoint.hpp"
 #include "rankwise/nbody/distributed_gravity.hpp"
@@ -17,6 +18,16 @@ namespace rankwise::nbody {
 namespace {
 
 using timing::Phase;
+
+// collective: refuse clearly before allocating if N particles cannot fit. Per rank: all N
+// bodies, gathered sources and packed diagnostics (~20 doubles per particle), plus own rows
+// of state, RK stages and frame buffers (~48 doubles per owned particle).
+void check_fits(std::uint64_t n, const parallel::Comm& comm) {
+  const double nd = static_cast<double>(n);
+  driver::check_memory(comm, 8.0 * (20.0 * nd + 48.0 * nd / comm.size()),
+                       "nbody with N=" + std::to_string(n),
+                       "use fewer particles or spread the ranks over more nodes");
+}
 
 // collective: the state to start from, identical on every rank.
 Checkpoint initial_state(const NbodyOptions& o, const parallel::Comm& comm) {
@@ -161,12 +172,17 @@ int run(const NbodyOptions& o, driver::Run& run) {
     run.reserve_output();
     comm.agreed([&] {
       if (comm.is_root()) io::check_writable(sidecar, run.options().overwrite);
+      // Checkpoints replace their predecessor; a bad location must fail now, not after the run.
+      if (comm.is_root() && !o.checkpoint.empty()) io::check_writable(o.checkpoint, true);
     });
   }
   Checkpoint start;
   {
     auto scope = run.timer().scope(Phase::read);
+    const bool generated = o.source == Source::uniform || o.source == Source::plummer;
+    if (generated) check_fits(o.particles, comm);
     start = initial_state(o, comm);
+    if (!generated) check_fits(start.bodies.size(), comm);
   }
   const std::uint64_t n = start.bodies.size();
   DistributedGravity gravity(comm, start.bodies.m, start.gravity, run.threads(), run.timer());

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <numeric>
 
+#include "rankwise/driver/memory.hpp"
 #include "rankwise/parallel/block_range.hpp"
 #include "rankwise/polygons/area.hpp"
 #include "rankwise/polygons/partition.hpp"
@@ -16,6 +18,27 @@ namespace rankwise::polygons {
 namespace {
 
 using timing::Phase;
+
+// collective: refuse clearly before reading or generating if the set cannot fit. Root holds
+// the whole set (16 bytes a vertex; a .shp has at least that per vertex) and its scatter
+// buffers; every other rank holds its share and its results.
+void check_fits(const PolygonsOptions& o, const parallel::Comm& comm) {
+  double set_bytes = 0;
+  if (o.generate > 0) {
+    set_bytes = static_cast<double>(o.generate) * (16.0 * o.vertices + 64.0);
+  } else if (comm.is_root()) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(sibling(o.input, "shp"), ec);
+    set_bytes = ec ? 0.0 : static_cast<double>(size);
+  }
+  set_bytes = comm.max(set_bytes);
+  const double need = comm.is_root() ? 2.5 * set_bytes : 1.5 * set_bytes / comm.size();
+  const std::string what = o.generate > 0 ? "--generate " + std::to_string(o.generate) +
+                                                " --vertices " + std::to_string(o.vertices)
+                                          : "the shapefile " + o.input;
+  driver::check_memory(comm, need, what,
+                       "use fewer polygons or vertices, or a machine with more memory");
+}
 
 /// What root read or generated; only root holds polygons, names and expected areas.
 struct Input {
@@ -241,6 +264,7 @@ int run(const PolygonsOptions& options, driver::Run& run) {
     auto scope = run.timer().scope(Phase::setup);
     run.reserve_output();
   }
+  check_fits(options, comm);
   Input in = load(options, run);
   const AreaMode mode = resolve(options.area, in);
 

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Sanitizer CI stage.
+#  1. ASan + UBSan (gcc, -DRANKWISE_SANITIZE=ON) into build-asan; run the test suite under it:
+#     unit, MPI (1-4 ranks) and end-to-end tests. Any sanitizer report fails the test that
+#     triggered it (ASan exits 86, UBSan 87: never an exit code a test expects).
+#  2. ThreadSanitizer on the OpenMP kernels (clang + libomp + the Archer OMPT tool, which
+#     tells TSan about OpenMP's barriers and reductions) into build-tsan: the kernel unit
+#     tests at 4 threads. Skipped with SANITIZE_TSAN=0.
+# Extra arguments go to the ASan ctest (e.g. -R e2e_test_reliability).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ASAN_BUILD=${SANITIZE_BUILD_DIR:-$ROOT/build-asan}
+TSAN_BUILD=${TSAN_BUILD_DIR:-$ROOT/build-tsan}
+JOBS=${SANITIZE_JOBS:-$(nproc)}
+SUPP="$ROOT/tests/fuzz/sanitizer"
+
+need=()
+for p in clang libclang-rt-14-dev libomp-14-dev; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if ((${#need[@]})); then
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+fi
+
+# ---- 1. ASan + UBSan -------------------------------------------------------------------------
+cmake -S "$ROOT" -B "$ASAN_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRANKWISE_SANITIZE=ON \
+  -DRANKWISE_BUILD_BENCH=OFF > "$ASAN_BUILD.cmake.log" 2>&1 || { cat "$ASAN_BUILD.cmake.log"; exit 1; }
+cmake --build "$ASAN_BUILD" -j "$JOBS"
+# Open MPI, PMIx and HDF5 keep allocations until exit: leak reports are theirs, not ours
+# (LSan suppressions in tests/fuzz/sanitizer/lsan.supp keep leak checking on for our code).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1:check_initialization_order=1:strict_string_checks=1:detect_stack_use_after_return=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SUPP/lsan.supp:print_suppressions=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:exitcode=87}
+# The Slurm job-script test needs a Slurm daemon and tests nothing a sanitizer adds.
+(cd "$ASAN_BUILD" && ctest --output-on-failure -j "$JOBS" -E "e2e_test_jobs" "$@")
+
+# ---- 2. TSan on the OpenMP kernels -------------------------------------------------------------
+if [ "${SANITIZE_TSAN:-1}" = 1 ]; then
+  TSAN_FLAGS="-fsanitize=thread -fno-omit-frame-pointer -g"
+  CC=clang CXX=clang++ cmake -S "$ROOT" -B "$TSAN_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DRANKWISE_BUILD_BENCH=OFF -DCMAKE_C_FLAGS="$TSAN_FLAGS" -DCMAKE_CXX_FLAGS="$TSAN_FLAGS" \
+    -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" > "$TSAN_BUILD.cmake.log" 2>&1 \
+    || { cat "$TSAN_BUILD.cmake.log"; exit 1; }
+  cmake --build "$TSAN_BUILD" -j "$JOBS" --target rankwise_unit_tests
+  export TSAN_OPTIONS="halt_on_error=1:exitcode=88:suppressions=$SUPP/tsan.supp"
+  export OMP_TOOL_LIBRARIES=/usr/lib/llvm-14/lib/libarcher.so ARCHER_OPTIONS=verbose=0
+  # The kernels' own tests (series, Monte Carlo, gravity, polygon areas) with 4 threads.
+  OMP_NUM_THREADS=4 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+    "$TSAN_BUILD/bin/rankwise_unit_tests" \
+    --gtest_filter="${TSAN_FILTER:-Series.*:MonteCarlo.*:Philox.*:NbodyGravity.*:NbodyIntegrators.*:PolygonsGeodesicArea.*:PolygonsPlanarArea.*}"
+fi

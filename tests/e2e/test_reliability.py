@@ -1,0 +1,291 @@
+"""Failure semantics of a whole job (docs/reliability.md names the test behind each claim):
+
+- one rank failing ends every rank promptly with one message (agreed or, if it cannot be
+  agreed, by MPI_Abort after the 10 s grace period): no rank waits forever in a collective;
+- a rank killed with SIGKILL ends the job by itself within seconds; the output path then holds
+  nothing, or the complete file it held before (with --overwrite), never a torn one;
+- a crash while a checkpoint is being written leaves the previous checkpoint intact and
+  --restart continues from it;
+- a run that cannot fit in memory is refused before it allocates.
+
+Every subprocess has a timeout, so a hang fails the test instead of blocking CI."""
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+from rwtest import ENV, RANKWISE, error_lines, run
+
+KILL_DEADLINE = 30   # seconds from SIGKILL to mpiexec's exit that we accept (measured: ~1 s)
+
+
+def children(pid):
+    """PIDs of the direct children of `pid` (from /proc)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'.
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[1]) == pid:
+            out.append(int(d.name))
+    return out
+
+
+def rank_pids(mpiexec_pid, expect, timeout=30):
+    """The rankwise processes under mpiexec (direct children, or grandchildren via orted)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = []
+        for c in children(mpiexec_pid):
+            for p in [c] + children(c):
+                try:
+                    exe = os.readlink(f"/proc/{p}/exe")
+                except OSError:
+                    continue
+                if exe == os.path.realpath(RANKWISE):
+                    found.append(p)
+        if len(found) >= expect:
+            return sorted(set(found))
+        time.sleep(0.05)
+    raise AssertionError(f"did not find {expect} rankwise ranks under mpiexec {mpiexec_pid}")
+
+
+STARTED = []
+
+
+@pytest.fixture(autouse=True)
+def no_orphans():
+    """Whatever a test started is gone when it ends, even if it failed half-way."""
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.communicate()
+
+
+def start(args, ranks, cwd=None, extra_env=None):
+    cmd = ["mpiexec", "-q", "-n", str(ranks), RANKWISE] + [str(a) for a in args]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=cwd, env=dict(ENV, **(extra_env or {})), start_new_session=True)
+    STARTED.append(proc)
+    return proc
+
+
+def finish(proc, timeout):
+    """Wait for `proc`; on timeout kill its whole session and fail."""
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise AssertionError(f"mpiexec still running {timeout} s after the failure: a hang")
+    return proc.returncode, out, err
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def kill_rank_and_measure(proc, victim):
+    os.kill(victim, signal.SIGKILL)
+    t0 = time.monotonic()
+    code, out, err = finish(proc, KILL_DEADLINE)
+    return code, time.monotonic() - t0, out, err
+
+
+def visible(directory):
+    return sorted(p.name for p in Path(directory).iterdir() if not p.name.startswith("."))
+
+
+# --- SIGKILL --------------------------------------------------------------------------------
+LONG_NBODY = ["nbody", "--particles", 2000, "--steps", 10**6, "--snapshot-every", 100000, "-q"]
+LONG_PI = ["pi", "--terms", "4e15", "-q"]
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["root", "non-root"])
+@pytest.mark.parametrize("workload", ["nbody", "pi"])
+def test_sigkill_of_one_rank_ends_the_job(tmp_path, workload, which):
+    """SIGKILL of rank 0 or 1 mid-run: mpiexec notices, kills the other rank, exits non-zero
+    within seconds; the output path holds nothing (only the hidden temporary may remain)."""
+    out = tmp_path / "run.h5"
+    args = (LONG_NBODY if workload == "nbody" else LONG_PI) + ["-o", out]
+    proc = start(args, ranks=2, cwd=tmp_path)
+    pids = rank_pids(proc.pid, 2)
+    # Let the run get going (past reservation: the temporary exists).
+    wait_for(lambda: any(p.name.startswith(".run.h5.tmp-") for p in tmp_path.iterdir()), 60,
+             "the run to reserve its output")
+    time.sleep(1.0)
+    code, seconds, out_text, err = kill_rank_and_measure(proc, pids[which])
+    assert code != 0, err
+    assert seconds < KILL_DEADLINE
+    print(f"{workload}: mpiexec exited {code} {seconds:.2f} s after SIGKILL of rank pid {pids[which]}")
+    assert visible(tmp_path) == [], "the final output path must not exist after a crash"
+    for p in pids:  # no orphan rank keeps running
+        wait_for(lambda p=p: not Path(f"/proc/{p}").exists() or
+                 Path(f"/proc/{p}/stat").read_text().split(") ")[1].startswith("Z"), 10,
+                 f"rank {p} to be gone")
+
+
+def test_sigkill_keeps_the_previous_complete_output(tmp_path):
+    """With --overwrite over a good file, a crash mid-run leaves the old file, byte for byte."""
+    out = tmp_path / "run.h5"
+    r = run(["pi", "--terms", "1000", "-q", "-o", out], ranks=2, timeout=60)
+    assert r.returncode == 0, r.stderr
+    before = out.read_bytes()
+    proc = start(LONG_PI + ["-o", out, "--overwrite"], ranks=2, cwd=tmp_path)
+    pids = rank_pids(proc.pid, 2)
+    wait_for(lambda: any(p.name.startswith(".run.h5.tmp-") for p in tmp_path.iterdir()), 60,
+             "the run to reserve its output")
+    time.sleep(0.5)
+    code, seconds, _, err = kill_rank_and_measure(proc, pids[1])
+    assert code != 0 and seconds < KILL_DEADLINE, err
+    assert out.read_bytes() == before
+    with h5py.File(out) as f:
+        assert f["pi"].attrs["terms"] == 1000
+
+
+def test_sigkill_during_trajectory_writes_leaves_no_torn_output(tmp_path):
+    """nbody writes frames while it computes: kill while frames are being written (every step)."""
+    out = tmp_path / "traj.h5"
+    proc = start(["nbody", "--particles", 500, "--steps", 10**6, "--snapshot-every", 1, "-q",
+                  "-o", out], ranks=2, cwd=tmp_path)
+    pids = rank_pids(proc.pid, 2)
+    wait_for(lambda: any(p.name.startswith(".traj.h5.tmp-") for p in tmp_path.iterdir()), 60,
+             "the trajectory file")
+    time.sleep(1.5)
+    code, seconds, _, err = kill_rank_and_measure(proc, pids[0])
+    assert code != 0 and seconds < KILL_DEADLINE, err
+    assert visible(tmp_path) == []
+
+
+def test_crash_during_checkpoint_keeps_the_previous_one(tmp_path):
+    """Checkpoint every step; SIGKILL a rank while a checkpoint temporary exists. The published
+    checkpoint is the last complete one, and --restart continues from it bit for bit."""
+    ck = tmp_path / "ck.h5"
+    common = ["--particles", 1500, "--softening", 0.05, "--integrator", "leapfrog", "--dt", 1e-3]
+    caught_mid_write = False
+    for attempt in range(5):
+        for p in tmp_path.iterdir():
+            p.unlink()
+        proc = start(["nbody", *common, "--steps", 10**6, "--snapshot-every", 10**5,
+                      "--checkpoint", ck, "--checkpoint-every", 1, "-q", "-o", tmp_path / "a.h5"],
+                     ranks=2, cwd=tmp_path)
+        pids = rank_pids(proc.pid, 2)
+        wait_for(ck.exists, 120, "the first checkpoint")
+        time.sleep(0.3)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # pounce while a checkpoint is being written
+            if any(p.name.startswith(".ck.h5.tmp-") for p in tmp_path.iterdir()):
+                os.kill(pids[attempt % 2], signal.SIGKILL)
+                caught_mid_write = True
+                break
+        else:
+            os.kill(pids[attempt % 2], signal.SIGKILL)
+        code, _, err = finish(proc, KILL_DEADLINE)
+        assert code != 0, err
+        if caught_mid_write:
+            break
+    print("killed while a checkpoint temporary existed:", caught_mid_write)
+    assert "a.h5" not in visible(tmp_path)
+    with h5py.File(ck) as f:
+        step = int(f.attrs["step"])
+        assert step >= 1
+        assert f["positions"].shape == (1500, 3) and np.isfinite(f["positions"][()]).all()
+    # Continue from the survivor, and compare with an uninterrupted run to the same step.
+    target = step + 3
+    r = run(["nbody", "--restart", ck, "--steps", target, "-q", "-o", tmp_path / "cont.h5"],
+            ranks=2, timeout=300)
+    assert r.returncode == 0, r.stderr
+    r = run(["nbody", *common, "--steps", target, "--snapshot-every", 10**5, "-q",
+             "-o", tmp_path / "whole.h5"], ranks=2, timeout=600)
+    assert r.returncode == 0, r.stderr
+    with h5py.File(tmp_path / "cont.h5") as c, h5py.File(tmp_path / "whole.h5") as w:
+        np.testing.assert_array_equal(c["nbody/positions"][-1], w["nbody/positions"][-1])
+        np.testing.assert_array_equal(c["nbody/velocities"][-1], w["nbody/velocities"][-1])
+
+
+# --- one rank fails: everybody stops, one message ------------------------------------------------
+def mpmd(parts, timeout=60, cwd=None):
+    """mpiexec with one app context per part: (env dict, args) each running one rank."""
+    cmd = ["mpiexec", "-q"]
+    for i, (env, args) in enumerate(parts):
+        if i:
+            cmd.append(":")
+        cmd += ["-n", "1", "env", *[f"{k}={v}" for k, v in env.items()], RANKWISE, *map(str, args)]
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=cwd, env=ENV, start_new_session=True)
+    STARTED.append(proc)
+    code, out, err = finish(proc, timeout)
+    return subprocess.CompletedProcess(cmd, code, out, err), time.monotonic() - t0
+
+
+def test_agreed_failure_on_a_non_root_rank(tmp_path):
+    """Rank 1 alone cannot fit the run (its memory limit): every rank stops at the agreed
+    check, rank 0 prints the one message, exit 1, nothing written."""
+    args = ["nbody", "--particles", 20000, "--steps", 5, "-o", tmp_path / "o.h5"]
+    r, seconds = mpmd([({}, args), ({"RANKWISE_MEMORY_LIMIT": "1M"}, args)], cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    assert len(error_lines(r)) == 1 and "not enough memory" in error_lines(r)[0], r.stderr
+    assert seconds < 20
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_rank_local_usage_error_does_not_hang(tmp_path):
+    """Ranks that disagree about the command line (a --config on node-local disk, an MPMD
+    launch): rank 1 fails while rank 0 goes on into collectives. The job must still end:
+    agreed when every rank fails, else MPI_Abort after the 10 s grace period."""
+    good = ["pi", "--terms", "4e15", "-q", "-o", tmp_path / "o.h5"]
+    bad = ["pi", "--terms", "bogus", "-q", "-o", tmp_path / "o.h5"]
+    for parts in ([({}, good), ({}, bad)], [({}, bad), ({}, good)]):
+        r, seconds = mpmd(parts, timeout=90, cwd=tmp_path)
+        assert r.returncode != 0
+        assert seconds < 40, seconds
+        assert "--terms" in r.stderr, r.stderr
+        assert visible(tmp_path) == []
+
+
+def test_failure_after_work_started_is_reported_once(tmp_path):
+    """A failure found late (the checkpoint cannot be published: its directory vanished
+    mid-run) ends every rank with one message; the final output is not written."""
+    ckdir = tmp_path / "ckdir"
+    ckdir.mkdir()
+    proc = start(["nbody", "--particles", 400, "--steps", 20000, "--checkpoint", ckdir / "ck.h5",
+                  "--snapshot-every", 1000, "-q", "-o", tmp_path / "o.h5"], ranks=2, cwd=tmp_path)
+    rank_pids(proc.pid, 2)
+    wait_for(lambda: any(p.name.startswith(".o.h5.tmp-") for p in tmp_path.iterdir()), 60,
+             "the run to start")
+    ckdir.rmdir()
+    code, out, err = finish(proc, 120)
+    lines = [l for l in err.splitlines() if l.startswith("rankwise: error")]
+    assert code == 1, err
+    assert len(lines) == 1 and "ckdir" in lines[0], err
+    assert visible(tmp_path) == []
+
+
+def test_memory_refusal_is_prompt_and_writes_nothing(tmp_path):
+    """A run far larger than the machine is refused before allocating (not OOM-killed)."""
+    t0 = time.monotonic()
+    r = run(["nbody", "--particles", 2**28, "-o", tmp_path / "o.h5"], ranks=2, timeout=60)
+    assert r.returncode == 1 and time.monotonic() - t0 < 30
+    assert "not enough memory" in error_lines(r)[0] and "N=268435456" in error_lines(r)[0]
+    assert list(tmp_path.iterdir()) == []

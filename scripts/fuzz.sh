@@ -69,7 +69,9 @@ for h in $HARNESSES; do
     rc=$?
     set -e
     cat "$part" >> "$log"
-    n=$(awk -F: '/^stat::number_of_executed_units/{gsub(/ /,"",$2); print $2}' "$part")
+    # Executions: the final stats line, or the last progress line ("#1234 ...") of a run that
+    # stopped on a finding.
+    n=$(awk -F: '/^stat::number_of_executed_units/{gsub(/ /,"",$2); s=$2} /^#[0-9]+/{p=substr($1,2); sub(/[^0-9].*/,"",p)} END{print (s!="" ? s : p)}' "$part")
     execs=$((execs + ${n:-0}))
     [ $rc -eq 0 ] && break
     artifact=$(grep -o "Test unit written to .*" "$part" | tail -1 | sed 's/Test unit written to //')

@@ -10,6 +10,7 @@
 
 Every subprocess has a timeout, so a hang fails the test instead of blocking CI."""
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -265,20 +266,23 @@ def test_rank_local_usage_error_does_not_hang(tmp_path):
 
 
 def test_failure_after_work_started_is_reported_once(tmp_path):
-    """A failure found late (the checkpoint cannot be published: its directory vanished
-    mid-run) ends every rank with one message; the final output is not written."""
+    """A failure found late (the checkpoint directory vanishes mid-run, so the next checkpoint
+    cannot be published) ends every rank promptly with one message; no output is written."""
     ckdir = tmp_path / "ckdir"
     ckdir.mkdir()
-    proc = start(["nbody", "--particles", 400, "--steps", 20000, "--checkpoint", ckdir / "ck.h5",
-                  "--snapshot-every", 1000, "-q", "-o", tmp_path / "o.h5"], ranks=2, cwd=tmp_path)
+    proc = start(["nbody", "--particles", 200, "--steps", 10**7, "--checkpoint", ckdir / "ck.h5",
+                  "--checkpoint-every", 20, "--snapshot-every", 10**6, "-q", "-o", tmp_path / "o.h5"],
+                 ranks=2, cwd=tmp_path)
     rank_pids(proc.pid, 2)
-    wait_for(lambda: any(p.name.startswith(".o.h5.tmp-") for p in tmp_path.iterdir()), 60,
-             "the run to start")
-    ckdir.rmdir()
+    wait_for((ckdir / "ck.h5").exists, 120, "the first checkpoint")
+    shutil.rmtree(ckdir)
+    t0 = time.monotonic()
     code, out, err = finish(proc, 120)
     lines = [l for l in err.splitlines() if l.startswith("rankwise: error")]
     assert code == 1, err
     assert len(lines) == 1 and "ckdir" in lines[0], err
+    assert "aborting the job" not in err, err
+    assert time.monotonic() - t0 < 60
     assert visible(tmp_path) == []
 
 

@@ -97,6 +97,10 @@ bool is_utf8(std::string_view bytes) {
 }
 
 std::string to_utf8(std::string_view bytes, Encoding encoding) {
+  // ASCII reads the same in every supported encoding: most names take this copy only.
+  bool ascii = true;
+  for (const char c : bytes) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (ascii) return std::string(bytes);
   if (encoding == Encoding::guess) encoding = is_utf8(bytes) ? Encoding::utf8 : Encoding::latin1;
   std::string out;
   out.reserve(bytes.size() + bytes.size() / 4);

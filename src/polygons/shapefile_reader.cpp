@@ -1,4 +1,4 @@
-// Reading polygon shapefiles with shapelib, checking what it returns.
+// Reading polygon shapefiles: records by our own .shp parser, names through shapelib's DBF reader.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -10,6 +10,8 @@
 #include "rankwise/polygons/code_page.hpp"
 #include "rankwise/polygons/shapefile.hpp"
 #include "shapelib_handles.hpp"
+#include "shp_records.hpp"
+#include "dbf_text.hpp"
 
 namespace rankwise::polygons {
 namespace detail {
@@ -34,8 +36,6 @@ std::string take_shapelib_error() {
 
 namespace {
 using detail::DbfFile;
-using detail::ShpFile;
-using detail::ShpObject;
 
 std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -57,50 +57,6 @@ std::pair<Crs, std::string> detect_crs(const std::string& shp, const ShapeHeader
   const double* b = header.bounds;
   const bool lonlat = b[0] >= -180.0 && b[2] <= 360.0 && b[1] >= -90.0 && b[3] <= 90.0;
   return {lonlat ? Crs::geographic : Crs::projected, "bounds"};
-}
-
-// Appends record `i` (already read by shapelib) to `set`, checking its type, parts and values.
-void append_record(const std::string& shp, int file_type, Crs crs, std::uint64_t i,
-                   const SHPObject& o, PolygonSet& set) {
-  const auto where = [&] { return shp + ": record " + std::to_string(i) + ": "; };
-  if (o.nSHPType != file_type && o.nSHPType != SHPT_NULL) {
-    throw InputError(where() + "shape type " + std::to_string(o.nSHPType) +
-                     " differs from the file's " + std::to_string(file_type));
-  }
-  if (o.nSHPType == SHPT_NULL || o.nVertices == 0) {
-    set.end_record();  // null shape: an empty polygon
-    return;
-  }
-  if (o.nParts < 1 || o.panPartStart == nullptr || o.panPartStart[0] != 0) {
-    throw InputError(where() + "part indices do not start at vertex 0");
-  }
-  for (int p = 0; p < o.nParts; ++p) {
-    const int begin = o.panPartStart[p];
-    const int end = p + 1 < o.nParts ? o.panPartStart[p + 1] : o.nVertices;
-    if (begin < 0 || end > o.nVertices || begin > end) {
-      throw InputError(where() + "part " + std::to_string(p) + " index " +
-                       std::to_string(begin) + " out of range (0.." +
-                       std::to_string(o.nVertices) + ")");
-    }
-  }
-  for (int v = 0; v < o.nVertices; ++v) {
-    const double x = o.padfX[v];
-    const double y = o.padfY[v];
-    const bool ok = std::isfinite(x) && std::isfinite(y) &&
-                    (crs == Crs::projected || (std::fabs(y) <= 90.0 && std::fabs(x) <= 540.0));
-    if (!ok) {
-      throw InputError(where() + "vertex " + std::to_string(v) + " (" + std::to_string(x) +
-                       ", " + std::to_string(y) + ") is not a valid " +
-                       (crs == Crs::geographic ? "longitude/latitude" : "coordinate"));
-    }
-  }
-  const auto n = static_cast<std::size_t>(o.nVertices);
-  for (int p = 0; p < o.nParts; ++p) {
-    const auto begin = static_cast<std::size_t>(o.panPartStart[p]);
-    const auto end = p + 1 < o.nParts ? static_cast<std::size_t>(o.panPartStart[p + 1]) : n;
-    set.add_ring({o.padfX + begin, end - begin}, {o.padfY + begin, end - begin});
-  }
-  set.end_record();
 }
 
 // The field to take names from: `wanted`, or the first of NAME/name/Name; -1 if none.
@@ -151,8 +107,17 @@ std::vector<std::string> read_names(const std::string& shp, std::uint64_t record
                      "' is not supported (UTF-8, ISO-8859-1, Windows-1252)");
   }
   const int field = name_field_index(dbf_path, dbf.get(), wanted, out.name_field);
+  if (field < 0) return std::vector<std::string>(records);
+  if (DBFGetNativeFieldType(dbf.get(), field) == 'C') {  // text: parsed in place, see dbf_text.cpp
+    detail::TextField where{1, 0};  // byte 0 of each record is the deletion flag
+    for (int f = 0; f <= field; ++f) {
+      int width = 0;
+      DBFGetFieldInfo(dbf.get(), f, nullptr, &width, nullptr);
+      (f < field ? where.offset : where.width) += static_cast<std::uint64_t>(std::max(0, width));
+    }
+    return detail::read_text_field(dbf_path, records, where, *encoding);
+  }
   std::vector<std::string> names(records);
-  if (field < 0) return names;
   for (std::uint64_t r = 0; r < records; ++r) {
     const int i = static_cast<int>(r);
     if (DBFIsAttributeNULL(dbf.get(), i, field) != 0) continue;
@@ -174,29 +139,8 @@ Shapefile read_shapefile(const std::string& path, const std::string& name_field)
   std::tie(out.crs, out.crs_source) = detect_crs(shp, header);
   if (records == 0) throw InputError(shp + ": no records (empty shapefile)");
 
-  SAHooks hooks = detail::mapped_read_hooks();
-  ShpFile file(SHPOpenLL(shp.c_str(), "rb", &hooks));
-  if (!file) throw InputError(shp + ": cannot read: " + detail::take_shapelib_error());
-  int entities = 0;
-  int type = 0;
-  SHPGetInfo(file.get(), &entities, &type, nullptr, nullptr);
-  if (static_cast<std::uint64_t>(entities) != records) {
-    throw InputError(shp + ": shapelib sees " + std::to_string(entities) +
-                     " records, the .shx " + std::to_string(records));
-  }
-  SHPSetFastModeReadObject(file.get(), 1);  // reuse one buffer instead of mallocs per record
-  out.polygons.record_start.reserve(records + 1);
-  const std::uint64_t vertex_guess = (header.file_bytes - 100) / 16;
-  out.polygons.x.reserve(vertex_guess);
-  out.polygons.y.reserve(vertex_guess);
-  for (std::uint64_t i = 0; i < records; ++i) {
-    ShpObject o(SHPReadObject(file.get(), static_cast<int>(i)));
-    if (!o) {
-      throw InputError(shp + ": record " + std::to_string(i) + ": " +
-                       detail::take_shapelib_error());
-    }
-    append_record(shp, header.shape_type, out.crs, i, *o, out.polygons);
-  }
+  // Our own parser rather than SHPReadObject: reading 10 M vertices is 3x faster (shp_records.cpp).
+  detail::read_shp_records(shp, sibling(shp, "shx"), header, out.crs, out.polygons);
   return out;
 }
 

@@ -1,0 +1,29 @@
+#pragma once
+// Private to src/polygons: a read-only memory map of a whole file, owned (RAII).
+#include <cstddef>
+#include <string>
+
+namespace rankwise::polygons::detail {
+
+/// A file mapped read-only for its lifetime; unmapped by the destructor. Move-only.
+class MappedFile {
+ public:
+  /// Maps `path` (a regular file); `populate` pre-faults every page in one system call.
+  /// Throws InputError naming the file.
+  MappedFile(const std::string& path, bool populate);
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+
+  /// The mapped bytes (nullptr for an empty file) and their count.
+  [[nodiscard]] const unsigned char* data() const noexcept { return data_; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
+ private:
+  const unsigned char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+}  // namespace rankwise::polygons::detail

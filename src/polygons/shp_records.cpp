@@ -140,16 +140,22 @@ class RecordReader {
     set_.y.insert(set_.y.end(), Coordinate{xy + 8}, Coordinate{xy + 8 + 16 * n});
     const double* x = set_.x.data() + base;
     const double* y = set_.y.data() + base;
-    const double mx = max_x_;
-    const double my = max_y_;
-    unsigned bad = 0;
+    // For non-negative doubles the IEEE order is the unsigned order of the bits, and NaN's bits
+    // exceed infinity's: |v| <= limit iff bits(|v|) <= bits(limit). limit - bits(|v|) then has
+    // its top bit set exactly for a bad value; OR-ing those is integer SIMD (a floating compare
+    // reduced into a flag stayed scalar and cost more than the copy).
+    const std::uint64_t lx = std::bit_cast<std::uint64_t>(max_x_);
+    const std::uint64_t ly = std::bit_cast<std::uint64_t>(max_y_);
+    constexpr std::uint64_t magnitude = ~(std::uint64_t{1} << 63);
+    std::uint64_t bad = 0;
     for (std::uint64_t v = 0; v < n; ++v) {
-      bad |= static_cast<unsigned>(!(std::fabs(x[v]) <= mx)) |
-             static_cast<unsigned>(!(std::fabs(y[v]) <= my));
+      bad |= (lx - (std::bit_cast<std::uint64_t>(x[v]) & magnitude)) |
+             (ly - (std::bit_cast<std::uint64_t>(y[v]) & magnitude));
     }
+    bad >>= 63;
     if (bad == 0) return;
     for (std::uint64_t v = 0; v < n; ++v) {  // rare: find the first bad vertex for the message
-      if (std::fabs(x[v]) <= mx && std::fabs(y[v]) <= my) continue;
+      if (std::fabs(x[v]) <= max_x_ && std::fabs(y[v]) <= max_y_) continue;
       fail(i, "vertex " + std::to_string(v) + " (" + std::to_string(x[v]) + ", " +
                   std::to_string(y[v]) + ") is not a valid " +
                   (geographic_ ? "longitude/latitude" : "coordinate"));

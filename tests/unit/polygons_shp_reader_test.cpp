@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <vector>
 
@@ -198,4 +200,19 @@ TEST_F(PolygonsShpReader, TruncatedDbfRecords) {
   write(SHPT_POLYGON, sample, names);
   fs::resize_file(path("dbf"), fs::file_size(path("dbf")) - 30);
   EXPECT_NE(failure().find("set.dbf"), std::string::npos) << failure();
+}
+
+TEST_F(PolygonsShpReader, RecordsOutOfFileOrder) {
+  write(SHPT_POLYGON, sample, names);
+  const PolygonSet in_order = read_with_shapelib();
+  // Swap the .shx entries of records 0 and 2: the .shp is unchanged, the records come back
+  // in the index's order.
+  std::ifstream in(path("shx"), std::ios::binary);
+  std::vector<char> shx((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::swap_ranges(shx.begin() + 100, shx.begin() + 108, shx.begin() + 116);
+  patch("shx", 100, shx.data() + 100, 24);
+  const Shapefile f = read_shapefile(path(), "");
+  EXPECT_EQ(f.polygons.slice(0, 1).x, in_order.slice(2, 3).x);
+  EXPECT_EQ(f.polygons.slice(2, 3).y, in_order.slice(0, 1).y);
+  EXPECT_EQ(f.polygons.slice(1, 2).x, in_order.slice(1, 2).x);
 }

@@ -253,6 +253,12 @@ def corrupt(kind, shp):
     elif kind == "part_index":
         data[100 + 8 + 44:100 + 8 + 48] = struct.pack("<i", 10**6)  # record 0, parts[0]
         shp.write_bytes(data)
+    elif kind == "huge_points":
+        data[100 + 8 + 40:100 + 8 + 44] = struct.pack("<i", 0x7FFFFFFF)  # record 0, numPoints
+        shp.write_bytes(data)
+    elif kind == "record_length":
+        data[100 + 4:100 + 8] = struct.pack(">i", 2)  # record 0's header disagrees with the .shx
+        shp.write_bytes(data)
     elif kind == "empty":
         write_shapefile(base, [])
     elif kind == "dbf_garbage":
@@ -262,7 +268,8 @@ def corrupt(kind, shp):
 
 BAD = {"missing": "no such file", "truncated": "truncated", "magic": "not a shapefile",
        "type": "not a polygon type", "counts": "records but the .shx has", "part_index": "record 0",
-       "empty": "no records", "dbf_garbage": ".dbf"}
+       "empty": "no records", "dbf_garbage": ".dbf", "huge_points": "record 0: ",
+       "record_length": "differs from the .shx's"}
 
 
 @pytest.mark.parametrize("ranks", [1, 3])

@@ -1,4 +1,4 @@
-// Benchmarks of `rankwise polygons` (figures for docs/perf-polygons.md):
+// Benchmarks of `rankwise polygons` (figures for docs/performance.md):
 //   bench_polygons kernels [vertices]        geodesic and planar rates on one core, in memory
 //   bench_polygons file F.shp [geodesic|planar|both]   one core, reading included
 //   mpiexec -n P bench_polygons scatter [vertices]     flat MPI_Scatterv vs Boost serialized

@@ -19,14 +19,13 @@ import h5py
 import numpy as np
 import pytest
 
-import rwtest
 from rwtest import error_lines, run
 
 # A rank that exits non-zero makes Open MPI stop the others after odls_base_sigkill_timeout
 # (1 s by default): rankwise has already agreed and finished by then, so skip the wait (it
 # would be most of this file's run time). A rank stuck in a collective still shows as a
 # timeout: MPI_Finalize waits for it, so the failing rank never exits alone.
-rwtest.ENV["OMPI_MCA_odls_base_sigkill_timeout"] = "0"
+FAST_EXIT = {"OMPI_MCA_odls_base_sigkill_timeout": "0"}
 
 USAGE, FAILURE = 2, 1
 HUGE = "1e400"  # overflows a double
@@ -473,7 +472,7 @@ def test_bad_input(tmp_path, case, ranks, checkpoint):
     args = fill(case.args, inputs, out)
     if case.args and "-o" not in case.args and case.args[0] in ("pi", "nbody", "polygons"):
         args += ["-o", str(out)]
-    r = run(args, ranks=ranks, timeout=60, env=case.env, cwd=outdir)
+    r = run(args, ranks=ranks, timeout=60, env={**FAST_EXIT, **case.env}, cwd=outdir)
     assert r.returncode == case.code, (r.returncode, r.stdout[-2000:], r.stderr[-2000:])
     lines = error_lines(r)
     assert len(lines) == 1, r.stderr[-3000:]
@@ -495,7 +494,7 @@ def test_existing_output_is_never_clobbered(tmp_path, sub, extra, ranks):
     """Without --overwrite an existing output (and, for nbody, its XDMF sidecar) stays as it was."""
     out = tmp_path / "o.h5"
     out.write_bytes(b"precious results")
-    r = run([sub, *extra, "-o", out], ranks=ranks, timeout=60)
+    r = run([sub, *extra, "-o", out], ranks=ranks, timeout=60, env=FAST_EXIT)
     assert r.returncode == FAILURE
     assert len(error_lines(r)) == 1 and "--overwrite" in error_lines(r)[0]
     assert out.read_bytes() == b"precious results"
@@ -503,7 +502,7 @@ def test_existing_output_is_never_clobbered(tmp_path, sub, extra, ranks):
     if sub == "nbody":  # the sidecar alone exists
         out.unlink()
         (tmp_path / "o.xdmf").write_text("precious sidecar")
-        r = run([sub, *extra, "-o", out], ranks=ranks, timeout=60)
+        r = run([sub, *extra, "-o", out], ranks=ranks, timeout=60, env=FAST_EXIT)
         assert r.returncode == FAILURE and len(error_lines(r)) == 1, r.stderr
         assert (tmp_path / "o.xdmf").read_text() == "precious sidecar"
         assert sorted(p.name for p in tmp_path.iterdir()) == ["o.xdmf"]

@@ -23,9 +23,10 @@ if ((${#need[@]})); then
   $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
 fi
 
+mkdir -p "$ASAN_BUILD" "$TSAN_BUILD"
 # ---- 1. ASan + UBSan -------------------------------------------------------------------------
 cmake -S "$ROOT" -B "$ASAN_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRANKWISE_SANITIZE=ON \
-  -DRANKWISE_BUILD_BENCH=OFF > "$ASAN_BUILD.cmake.log" 2>&1 || { cat "$ASAN_BUILD.cmake.log"; exit 1; }
+  -DRANKWISE_BUILD_BENCH=OFF > "$ASAN_BUILD/configure.log" 2>&1 || { cat "$ASAN_BUILD/configure.log"; exit 1; }
 cmake --build "$ASAN_BUILD" -j "$JOBS"
 # Leak checking is off: Open MPI dlopen()s its components and unloads them before LSan runs,
 # so their exit-time allocations show as "<unknown module>" and cannot be suppressed by
@@ -43,8 +44,8 @@ if [ "${SANITIZE_TSAN:-1}" = 1 ]; then
   TSAN_FLAGS="-fsanitize=thread -fno-omit-frame-pointer -g"
   CC=clang CXX=clang++ cmake -S "$ROOT" -B "$TSAN_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DRANKWISE_BUILD_BENCH=OFF -DCMAKE_C_FLAGS="$TSAN_FLAGS" -DCMAKE_CXX_FLAGS="$TSAN_FLAGS" \
-    -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" > "$TSAN_BUILD.cmake.log" 2>&1 \
-    || { cat "$TSAN_BUILD.cmake.log"; exit 1; }
+    -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" > "$TSAN_BUILD/configure.log" 2>&1 \
+    || { cat "$TSAN_BUILD/configure.log"; exit 1; }
   cmake --build "$TSAN_BUILD" -j "$JOBS" --target rankwise_unit_tests
   export TSAN_OPTIONS="halt_on_error=1:exitcode=88:suppressions=$SUPP/tsan.supp"
   export OMP_TOOL_LIBRARIES=/usr/lib/llvm-14/lib/libarcher.so ARCHER_OPTIONS=verbose=0

@@ -23,11 +23,12 @@ if ((${#need[@]})); then
   $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
 fi
 
+mkdir -p "$BUILD"
 FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -gline-tables-only"
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DRANKWISE_FUZZ=ON \
   -DRANKWISE_BUILD_TESTS=OFF -DRANKWISE_BUILD_BENCH=OFF \
-  -DCMAKE_C_FLAGS="$FLAGS" -DCMAKE_CXX_FLAGS="$FLAGS" > "$BUILD.cmake.log" 2>&1 \
-  || { cat "$BUILD.cmake.log"; exit 1; }
+  -DCMAKE_C_FLAGS="$FLAGS" -DCMAKE_CXX_FLAGS="$FLAGS" > "$BUILD/configure.log" 2>&1 \
+  || { cat "$BUILD/configure.log"; exit 1; }
 # shellcheck disable=SC2086
 cmake --build "$BUILD" -j "$JOBS" --target $HARNESSES
 

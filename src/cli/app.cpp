@@ -45,6 +45,26 @@ int fail_or_abort(const parallel::Comm& comm, const parallel::LocalFailure& fail
   comm.abort(static_cast<int>(failure.code));
 }
 
+// The first word on the command line that is neither an option, an option's value nor a known
+// subcommand (CLI11 only says "A subcommand is required").
+std::string unknown_subcommand(int argc, char** argv, CLI::App& app) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--config") {
+      ++i;
+      continue;
+    }
+    if (a.empty() || a[0] == '-') continue;
+    try {
+      (void)app.get_subcommand(a);
+      return {};
+    } catch (const CLI::OptionNotFound&) {
+      return a;
+    }
+  }
+  return {};
+}
+
 int run_info(const parallel::Comm& comm, int threads) {
   const auto hosts = comm.gather(comm.host());
   if (!comm.is_root()) return 0;
@@ -89,6 +109,7 @@ int run(int argc, char** argv, const parallel::Comm& comm) {
   app.set_version_flag("--version", std::string("rankwise ") + build::version + " (" +
                                         build::git_commit + ")");
   app.set_config("--config", "", "Read options from a TOML/INI file ([pi] terms = 1e9 ...)");
+  app.allow_config_extras(false);  // a config line that matches no option is an error, not ignored
   app.require_subcommand(1);
   app.fallthrough();
 
@@ -106,8 +127,32 @@ int run(int argc, char** argv, const parallel::Comm& comm) {
     return comm.is_root() ? app.exit(e) : 0;
   } catch (const CLI::CallForVersion& e) {
     return comm.is_root() ? app.exit(e) : 0;
+  } catch (const CLI::ConfigError& e) {
+    std::string file;
+    for (int i = 1; i + 1 < argc; ++i) {
+      if (std::string(argv[i]) == "--config") file = argv[i + 1];
+    }
+    return fail_or_abort(comm, {"--config: cannot use '" + file + "': " + std::string(e.what()),
+                                ExitCode::usage});
   } catch (const CLI::ParseError& e) {
-    return fail_or_abort(comm, {std::string(e.what()) + " (see rankwise --help)", ExitCode::usage});
+    std::string message = e.what();
+    if (const std::string word = unknown_subcommand(argc, argv, app); !word.empty()) {
+      message = "unknown subcommand '" + word + "' (choose one of: info, pi, nbody, polygons)";
+    }
+    return fail_or_abort(comm, {message + " (see rankwise --help)", ExitCode::usage});
+  }
+
+  // An option given with an empty value ("--dt ''", "--dt=") must not silently mean "default".
+  for (CLI::App* sub : app.get_subcommands()) {
+    for (const CLI::Option* opt : sub->get_options()) {
+      if (opt->count() == 0) continue;
+      for (const std::string& value : opt->results()) {
+        if (value.empty()) {
+          return fail_or_abort(comm, {opt->get_name() + ": expected a value, got an empty one",
+                                      ExitCode::usage});
+        }
+      }
+    }
   }
 
   const std::string command_line = join_command_line(argc, argv);

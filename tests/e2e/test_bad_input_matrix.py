@@ -397,7 +397,7 @@ CASES = [
                          ("polygons", ["--generate", "4"]))],
     Case("pi output parent is a file", ["pi", "--terms", "100", "-o", "{in}/file.txt/x.h5"], FAILURE,
          "file.txt", setup=lambda d: (d / "file.txt").write_text("x")),
-    Case("pi output empty", ["pi", "--terms", "100", "-o", ""], FAILURE, "output"),
+    Case("pi output empty", ["pi", "--terms", "100", "-o", ""], USAGE, "output"),  # empty value: a usage error
     Case("nbody checkpoint in /proc", ["nbody", *SMALL_NBODY, "--checkpoint", "/proc/ck.h5"],
          FAILURE, "/proc"),
     Case("nbody checkpoint dir missing", ["nbody", *SMALL_NBODY, "--checkpoint", "{in}/no/ck.h5"],
@@ -439,16 +439,8 @@ def fill(args, inputs, out):
 
 
 # Known gaps, reported to their owners; strict, so a fix turns them into failures to update.
-EMPTY_IS_DEFAULT = "an empty option value counts as 'not given': the default is used silently"
-KNOWN_GAPS = {
-    **{f"{sub} {opt}=empty": EMPTY_IS_DEFAULT for sub, opt in [
-        ("pi", "--terms"), ("pi", "--samples"), ("pi", "--tolerance"), ("pi", "--threads"),
-        ("nbody", "--particles"), ("nbody", "--checkpoint-every"), ("nbody", "--threads"),
-        ("nbody", "--dt"), ("nbody", "--G"), ("nbody", "--softening"), ("nbody", "--seed"),
-        ("polygons", "--threads")]},
-    "nbody --integrator empty": EMPTY_IS_DEFAULT,
-    "config garbage": "CLI11 skips config lines it cannot parse; the run goes ahead on defaults",
-}
+# (Empty option values and unparsable --config files were gaps; both are errors now.)
+KNOWN_GAPS = {}
 PARAMS = [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=KNOWN_GAPS[c.id], strict=True)]
                        if c.id in KNOWN_GAPS else []) for c in CASES]
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the pi benchmarks behind docs/performance.md on this machine and print the figures.
-# (nbody and polygons: see the commands in docs/performance.md; the Python comparison:
-# scripts/compare-python.sh.) Timings on a shared machine are noisy: medians of repeats,
+# (nbody and polygons: see the commands in docs/performance.md; numba and the other Python
+# approaches: scripts/compare-python.sh.) Timings on a shared machine are noisy: medians of repeats,
 # and ratios are always taken from runs made back to back in the same invocation.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,9 +19,6 @@ echo "simd_target: $("$RW" info | awk '/simd_target /{print $2}')"
 echo
 echo "## per core (1 process, 1 thread, median of 5)"
 "$BUILD/bin/bench_pi_kernels" "${SERIES_N:-4e9}" "${MC_N:-4e8}" 5
-echo
-echo "## numba @njit (1 thread, median of 3)"
-/usr/bin/python3 "$ROOT/bench/python/pi_numba.py" 4e8 1e8 || echo "(numba unavailable)"
 echo
 N=${SCALING_N:-2e10}
 echo "## 1 vs 2 ranks, series N=$N (compute phase of the slowest rank, median of 3 pairs)"

@@ -12,27 +12,6 @@ namespace {
 
 constexpr const char* kFormat = "rankwise-nbody-checkpoint 1";
 
-std::vector<double> interleave(const Vec3s& v) {
-  std::vector<double> out(3 * v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    out[3 * i] = v.x[i];
-    out[3 * i + 1] = v.y[i];
-    out[3 * i + 2] = v.z[i];
-  }
-  return out;
-}
-
-Vec3s split(const std::vector<double>& v) {
-  Vec3s out;
-  out.resize(v.size() / 3);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    out.x[i] = v[3 * i];
-    out.y[i] = v[3 * i + 1];
-    out.z[i] = v[3 * i + 2];
-  }
-  return out;
-}
-
 std::vector<double> read_rows(const io::Group& g, const std::string& path,
                               const std::string& name, std::uint64_t n, std::uint64_t width) {
   if (!g.exists(name)) throw InputError("checkpoint '" + path + "': missing '" + name + "'");
@@ -62,11 +41,11 @@ void write_checkpoint(const std::string& path, const parallel::Comm& comm,
       root.attribute("softening", h.gravity.softening);
       root.attribute("force_evaluations", h.force_evaluations);
       root.attribute("particles", n);
-      root.write_rows<double>("positions", interleave(state.pos), n, own.begin, 3);
-      root.write_rows<double>("velocities", interleave(state.vel), n, own.begin, 3);
+      root.write_rows<double>("positions", state.pos.interleaved(), n, own.begin, 3);
+      root.write_rows<double>("velocities", state.vel.interleaved(), n, own.begin, 3);
       root.write_root<double>("masses", masses, {n});
       if (state.acc_valid) {
-        root.write_rows<double>("accelerations", interleave(state.acc), n, own.begin, 3);
+        root.write_rows<double>("accelerations", state.acc.interleaved(), n, own.begin, 3);
       }
     }
     file.close();
@@ -144,8 +123,8 @@ Checkpoint read_checkpoint_unchecked(const std::string& path) {
   c.gravity.softening = root.double_attribute("softening");
   c.force_evaluations = non_negative(root.int_attribute("force_evaluations"), "force_evaluations", path);
   const auto n = non_negative(root.int_attribute("particles"), "particles", path);
-  const Vec3s pos = split(read_rows(root, path, "positions", n, 3));
-  const Vec3s vel = split(read_rows(root, path, "velocities", n, 3));
+  const Vec3s pos = Vec3s::from_interleaved(read_rows(root, path, "positions", n, 3));
+  const Vec3s vel = Vec3s::from_interleaved(read_rows(root, path, "velocities", n, 3));
   c.bodies.m = read_rows(root, path, "masses", n, 1);
   c.bodies.x = pos.x;
   c.bodies.y = pos.y;
@@ -153,7 +132,9 @@ Checkpoint read_checkpoint_unchecked(const std::string& path) {
   c.bodies.vx = vel.x;
   c.bodies.vy = vel.y;
   c.bodies.vz = vel.z;
-  if (root.exists("accelerations")) c.acc = split(read_rows(root, path, "accelerations", n, 3));
+  if (root.exists("accelerations")) {
+    c.acc = Vec3s::from_interleaved(read_rows(root, path, "accelerations", n, 3));
+  }
   return c;
 }
 

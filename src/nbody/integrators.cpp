@@ -13,6 +13,27 @@ void Vec3s::resize(std::size_t n) {
   z.resize(n);
 }
 
+std::vector<double> Vec3s::interleaved() const {
+  std::vector<double> out(3 * size());
+  for (std::size_t i = 0; i < size(); ++i) {
+    out[3 * i] = x[i];
+    out[3 * i + 1] = y[i];
+    out[3 * i + 2] = z[i];
+  }
+  return out;
+}
+
+Vec3s Vec3s::from_interleaved(const std::vector<double>& rows) {
+  Vec3s out;
+  out.resize(rows.size() / 3);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out.x[i] = rows[3 * i];
+    out.y[i] = rows[3 * i + 1];
+    out.z[i] = rows[3 * i + 2];
+  }
+  return out;
+}
+
 namespace {
 
 // out = a + h * b, component-wise.

@@ -10,16 +10,6 @@ namespace {
 // small enough for caches and large enough for efficient MPI-IO.
 constexpr std::uint64_t kChunkRows = std::uint64_t{1} << 16;
 
-std::vector<double> interleave(const Vec3s& v) {
-  std::vector<double> out(3 * v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    out[3 * i] = v.x[i];
-    out[3 * i + 1] = v.y[i];
-    out[3 * i + 2] = v.z[i];
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<std::uint64_t> frame_steps(std::uint64_t first, std::uint64_t last,
@@ -46,8 +36,8 @@ void TrajectoryWriter::write_frame(std::uint64_t frame, double time, const State
   const io::Dims start{frame, own_.begin, 0};
   const io::Dims count =
       own_.empty() ? io::Dims{0, 0, 0} : io::Dims{1, own_.size(), 3};
-  positions_.write_block<double>(interleave(state.pos), start, count);
-  velocities_.write_block<double>(interleave(state.vel), start, count);
+  positions_.write_block<double>(state.pos.interleaved(), start, count);
+  velocities_.write_block<double>(state.vel.interleaved(), start, count);
   time_.push_back(time);
   kinetic_.push_back(d.kinetic);
   potential_.push_back(d.potential);

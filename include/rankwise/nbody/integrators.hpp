@@ -14,6 +14,10 @@ struct Vec3s {
   /// Resize all three to `n`, new entries zero.
   void resize(std::size_t n);
   [[nodiscard]] std::size_t size() const noexcept { return x.size(); }
+  /// Rows [x, y, z] one after another: the [n, 3] layout of the HDF5 files.
+  [[nodiscard]] std::vector<double> interleaved() const;
+  /// The inverse of interleaved(): `rows` holds [n, 3] values.
+  [[nodiscard]] static Vec3s from_interleaved(const std::vector<double>& rows);
 };
 
 /// The accelerations `acc` at positions `pos` (this rank's rows); also fills `phi`

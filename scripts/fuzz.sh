@@ -37,6 +37,10 @@ rm -rf "$SEEDS"
 /usr/bin/python3 "$ROOT/tests/fuzz/make_seeds.py" "$SEEDS"
 mkdir -p "$BUILD/artifacts"
 
+# rankwise refuses any single read larger than its memory budget (driver/memory); give the
+# harnesses a budget below libFuzzer's -malloc_limit_mb so that a file declaring a huge dataset
+# is the clean refusal it would be on a real machine, not an "out-of-memory" finding.
+export RANKWISE_MEMORY_LIMIT=${RANKWISE_MEMORY_LIMIT:-256M}
 # Open MPI and HDF5 allocate at exit; leaks are not findings here. UBSan aborts with a stack.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}

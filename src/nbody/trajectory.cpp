@@ -23,7 +23,6 @@ std::vector<std::uint64_t> frame_steps(std::uint64_t first, std::uint64_t last,
 TrajectoryWriter::TrajectoryWriter(io::Group& root, std::uint64_t n, std::uint64_t frames,
                                    parallel::BlockRange own)
     : n_(n),
-      frames_(frames),
       own_(own),
       group_(root.create_group("nbody")),
       positions_(group_.create_dataset<double>("positions", {frames, n, 3},

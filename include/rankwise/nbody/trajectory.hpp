@@ -32,7 +32,6 @@ class TrajectoryWriter {
 
  private:
   std::uint64_t n_;
-  std::uint64_t frames_;
   parallel::BlockRange own_;
   io::Group group_;
   io::Dataset positions_, velocities_;

@@ -275,7 +275,11 @@ def test_failure_after_work_started_is_reported_once(tmp_path):
                  ranks=2, cwd=tmp_path)
     rank_pids(proc.pid, 2)
     wait_for((ckdir / "ck.h5").exists, 120, "the first checkpoint")
-    shutil.rmtree(ckdir)
+    # Rename the directory away in one atomic step (rmtree can race with the job writing its
+    # next temporary checkpoint into it); then delete it at leisure.
+    gone = tmp_path.parent / f"{tmp_path.name}-ckdir-removed"
+    os.rename(ckdir, gone)
+    shutil.rmtree(gone, ignore_errors=True)
     t0 = time.monotonic()
     code, out, err = finish(proc, 120)
     lines = [l for l in err.splitlines() if l.startswith("rankwise: error")]

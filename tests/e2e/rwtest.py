@@ -40,3 +40,20 @@ def shared_data(*parts):
     """Path inside ../shared/data, or None when it is absent (tests then skip)."""
     p = SHARED_DATA.joinpath(*parts)
     return p if p.exists() else None
+
+
+def children(pid):
+    """PIDs of the direct children of `pid` (from /proc)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'.
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[1]) == pid:
+            out.append(int(d.name))
+    return out

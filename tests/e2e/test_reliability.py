@@ -20,26 +20,9 @@ import h5py
 import numpy as np
 import pytest
 
-from rwtest import ENV, RANKWISE, error_lines, run
+from rwtest import children, ENV, RANKWISE, error_lines, run
 
 KILL_DEADLINE = 30   # seconds from SIGKILL to mpiexec's exit that we accept (measured: ~1 s)
-
-
-def children(pid):
-    """PIDs of the direct children of `pid` (from /proc)."""
-    out = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            stat = (d / "stat").read_text()
-        except OSError:
-            continue
-        # "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'.
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[1]) == pid:
-            out.append(int(d.name))
-    return out
 
 
 def rank_pids(mpiexec_pid, expect, timeout=30):

@@ -12,7 +12,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from rwtest import ENV, RANKWISE, run
+from rwtest import children, ENV, RANKWISE, run
 
 LONG = os.environ.get("RANKWISE_SOAK", "") == "long"
 SCALE = 10 if LONG else 1
@@ -32,16 +32,13 @@ def rss_kib(pid):
 
 
 def rank_pids(mpiexec_pid):
+    """The rankwise processes started directly by mpiexec."""
     out = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
+    for p in children(mpiexec_pid):
         try:
-            stat = (d / "stat").read_text()
-            if int(stat[stat.rindex(")") + 2:].split()[1]) == mpiexec_pid and \
-                    os.readlink(d / "exe") == os.path.realpath(RANKWISE):
-                out.append(int(d.name))
-        except (OSError, ValueError):
+            if os.readlink(f"/proc/{p}/exe") == os.path.realpath(RANKWISE):
+                out.append(p)
+        except OSError:
             continue
     return out
 

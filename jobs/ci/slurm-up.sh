@@ -10,8 +10,15 @@ for p in slurm-wlm munge; do
 done
 if [ ${#pkgs[@]} -gt 0 ]; then apt-get update -qq; apt-get install -y -qq "${pkgs[@]}"; fi
 
-CPUS=$(nproc)
-MEM=$(awk '/MemTotal/ {print int($2/1024) - 1024}' /proc/meminfo)
+# The node's shape as slurmd itself sees the hardware (not `nproc`: it obeys OMP_NUM_THREADS,
+# and a node declared with fewer CPUs than slurmd finds leaves 2-task jobs pending forever).
+HW=$(slurmd -C | head -n 1)
+field() { sed -n "s/.*[[:space:]]$1=\([0-9]*\).*/\1/p" <<<"$HW"; }
+CPUS=$(field CPUs); SOCKETS=$(field SocketsPerBoard); CORES=$(field CoresPerSocket)
+THREADS=$(field ThreadsPerCore)
+MEM=$(( $(field RealMemory) - 1024 ))
+[ -n "$CPUS" ] && [ -n "$SOCKETS" ] && [ -n "$CORES" ] && [ -n "$THREADS" ] || {
+  echo "slurm-up: cannot read the hardware from 'slurmd -C': $HW" >&2; exit 1; }
 mkdir -p /etc/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm /run/munge
 cat > /etc/slurm/slurm.conf <<CONF
 ClusterName=rankwise-ci
@@ -34,7 +41,7 @@ SlurmdPidFile=/run/slurmd.pid
 MpiDefault=none
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
-NodeName=localhost CPUs=$CPUS Sockets=1 CoresPerSocket=$CPUS ThreadsPerCore=1 RealMemory=$MEM State=UNKNOWN
+NodeName=localhost CPUs=$CPUS Sockets=$SOCKETS CoresPerSocket=$CORES ThreadsPerCore=$THREADS RealMemory=$MEM State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO
 CONF
 [ -s /etc/munge/munge.key ] || /usr/sbin/mungekey --create --force 2>/dev/null || \
@@ -44,11 +51,17 @@ chmod 0400 /etc/munge/munge.key
 # Each daemon forks into the background; the timeouts only guard against a wedged start.
 pgrep -x munged >/dev/null || timeout 20 su -s /bin/sh munge -c /usr/sbin/munged </dev/null \
   || timeout 20 /usr/sbin/munged --force </dev/null
-pgrep -x slurmctld >/dev/null || timeout 20 /usr/sbin/slurmctld </dev/null
-pgrep -x slurmd >/dev/null || timeout 20 /usr/sbin/slurmd </dev/null
+# slurmctld and slurmd are always restarted, so they run with the configuration written above;
+# -c: a clean start, no node or job state recovered from an earlier run.
+for d in slurmd slurmctld; do pkill -x "$d" 2>/dev/null || true; done
+for i in $(seq 1 40); do pgrep -x slurmd >/dev/null || pgrep -x slurmctld >/dev/null || break; sleep 0.5; done
+timeout 20 /usr/sbin/slurmctld -c </dev/null
+timeout 20 /usr/sbin/slurmd -c </dev/null
 for i in $(seq 1 60); do
-  if sinfo -h -o "%T" 2>/dev/null | grep -qE "^idle"; then
-    echo "slurm-up: node idle after ${i}s"; sinfo; exit 0
+  # Idle, and registered with the CPUs declared (CPUTot is what slurmd reported).
+  if sinfo -h -o "%T" 2>/dev/null | grep -qE "^idle" && \
+     scontrol show node localhost 2>/dev/null | grep -q "CPUTot=$CPUS "; then
+    echo "slurm-up: node idle with $CPUS CPUs after ${i}s"; sinfo; exit 0
   fi
   scontrol update NodeName=localhost State=RESUME >/dev/null 2>&1 || true
   sleep 1

@@ -67,15 +67,37 @@ def slurm():
     r = subprocess.run(["bash", str(JOBS / "ci/slurm-up.sh")], capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
         pytest.fail("could not start the one-node Slurm:\n" + r.stdout + r.stderr)
+    # A 2-task probe job must run within a minute: a node that cannot take the scripts' 2 tasks
+    # (wrong CPU count, drained) fails here with Slurm's view instead of hanging in sbatch --wait.
+    sbatch_wait(["-n", "2", "--wrap", "true"], os.environ, "/tmp", 60)
     return True
+
+
+def sbatch_wait(args, env, cwd, seconds):
+    """sbatch --wait with a deadline: on timeout the job is cancelled and the test fails with the
+    queue and node state, instead of ctest's timeout killing a silent wait."""
+    r = subprocess.Popen(["sbatch", "--wait", "--parsable", *args], env=env, cwd=cwd,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = r.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        r.kill()
+        out, err = r.communicate()
+        state = subprocess.run("squeue -l; scontrol show node localhost", shell=True,
+                               capture_output=True, text=True).stdout
+        job = out.strip().split(";")[0]
+        if job:
+            subprocess.run(["scancel", job])
+        pytest.fail(f"sbatch {' '.join(args)}: job {job or '?'} not done after {seconds} s\n{state}")
+    return subprocess.CompletedProcess(r.args, r.returncode, out, err)
 
 
 @pytest.mark.parametrize("script", scripts("slurm", "*.sbatch"), ids=lambda p: p.name)
 def test_slurm_script(slurm, script, tmp_path):
     env = dict(os.environ, **SMALL)
     # Submitted from tmp_path: the scripts write into the submit directory.
-    r = subprocess.run(["sbatch", "--wait", str(script)], env=env, cwd=tmp_path,
-                       capture_output=True, text=True, timeout=900)
+    # 240 s each keeps the four scripts inside ctest's 1200 s for this file (they take ~10 s).
+    r = sbatch_wait([str(script)], env, tmp_path, 240)
     logs = "".join(p.read_text() for p in tmp_path.glob("*.log"))
     assert r.returncode == 0, r.stdout + r.stderr + logs
     if "scaling" in script.name:

@@ -1,14 +1,16 @@
 // The O(N) inner loop of direct summation for a range of targets, compiled for every Highway
 // target and dispatched at run time.
 //
-// 1/sqrt(r^2+eps^2) two ways at once: AVX2 has no double rsqrt, and 1/sqrt via vsqrtpd +
-// vdivpd is limited by the one divide/square-root unit (~3.5 cycles per interaction on Zen 3).
-// Half of the lanes use that unit; the other half use the float rsqrt estimate (12 bits)
-// refined by one fifth-order Householder step on the FMA pipes, which run concurrently.
-// Both are accurate to about one ulp.
-// Sources are taken in blocks of Sources::source_block "virtual lanes" on every target, and
-// each lane's partial sums are combined in a fixed order at the end, so a target's result
-// depends only on the data, not on which rank or thread computes it.
+// m_j / r^3 two ways at once: AVX2 has no double rsqrt, and the one divide/square-root unit
+// needs ~3.5 cycles per interaction on Zen 3 for vsqrtpd + vdivpd. Half of the lanes use that
+// unit, as m / (r^2 sqrt(r^2)) (one square root, one divide, one multiply); the other half use
+// the float rsqrt estimate (12 bits) refined by one fifth-order Householder step on the FMA
+// pipes, which run concurrently. Both stay within a few ulp (tests/unit/nbody_gravity_test).
+// Sources are taken in blocks of Sources::source_block on every target; which way a source
+// goes depends only on j % source_block, and the accumulator lanes are summed in a fixed
+// order at the end, so a target's result depends only on the data, not on which rank or
+// thread computes it. One accumulator vector per component (not one per vector of a block):
+// AVX2 has 16 registers and per-vector accumulators spilled.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/nbody/gravity_kernel.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -42,9 +44,7 @@ class TargetGroup {
       yi_[t] = hn::Set(d_, y[first + t]);
       zi_[t] = hn::Set(d_, z[first + t]);
       index_[t] = hn::Set(d_, static_cast<double>(first + t));
-      for (std::size_t k = 0; k < vectors(); ++k) {
-        sx_[t][k] = sy_[t][k] = sz_[t][k] = sp_[t][k] = hn::Zero(d_);
-      }
+      sx_[t] = sy_[t] = sz_[t] = sp_[t] = hn::Zero(d_);
     }
   }
 
@@ -57,13 +57,14 @@ class TargetGroup {
     return vector * lanes < kDividerLanes;
   }
 
-  // One block of sources in flight: differences, r^2, masses, first 1/r estimates.
+  // One block of sources in flight: differences, r^2, masses, and per lane either m/r^3
+  // (divider lanes; with the potential, m/r replaces the mass) or the first 1/r estimate.
   struct Staged {
     V dx[kTargets * kMaxVectors], dy[kTargets * kMaxVectors], dz[kTargets * kMaxVectors];
     V r2[kTargets * kMaxVectors], mass[kTargets * kMaxVectors], w[kTargets * kMaxVectors];
   };
 
-  // First half of sources [j0, j0 + kBlock): up to the divide/sqrt or the rsqrt estimate.
+  // First half of sources [j0, j0 + kBlock): divider lanes done, estimates issued.
   // kMasked: skip j == target and j >= n. Written stage by stage over all chains so that
   // independent chains sit next to each other in the instruction stream.
   template <bool kMasked>
@@ -98,7 +99,10 @@ class TargetGroup {
     const hn::Rebind<float, D> df;
     for (std::size_t c = 0; c < kTargets * vecs; ++c) {
       if (UsesDivider(c % vecs, lanes)) {
-        g.w[c] = hn::Div(hn::Set(d_, 1.0), hn::Sqrt(g.r2[c]));
+        // m / (r^2 sqrt(r^2)): one square root and one divide; m / r only for the potential.
+        const V root = hn::Sqrt(g.r2[c]);
+        g.w[c] = hn::Div(g.mass[c], hn::Mul(g.r2[c], root));
+        if constexpr (kPotential) g.mass[c] = hn::Div(g.mass[c], root);
       } else {
         g.w[c] = hn::PromoteTo(d_, hn::ApproximateReciprocalSqrt(hn::DemoteTo(df, g.r2[c])));
       }
@@ -123,13 +127,18 @@ class TargetGroup {
     }
     for (std::size_t c = 0; c < chains; ++c) {
       const std::size_t t = c / vecs;
-      const std::size_t k = c % vecs;
-      const V minv = hn::Mul(g.mass[c], g.w[c]);
-      const V s = hn::Mul(minv, hn::Mul(g.w[c], g.w[c]));
-      sx_[t][k] = hn::MulAdd(g.dx[c], s, sx_[t][k]);
-      sy_[t][k] = hn::MulAdd(g.dy[c], s, sy_[t][k]);
-      sz_[t][k] = hn::MulAdd(g.dz[c], s, sz_[t][k]);
-      if constexpr (kPotential) sp_[t][k] = hn::Add(sp_[t][k], minv);
+      V s;
+      if (UsesDivider(c % vecs, lanes)) {
+        s = g.w[c];  // m / r^3 and, for the potential, m / r (in g.mass) from Front
+        if constexpr (kPotential) sp_[t] = hn::Add(sp_[t], g.mass[c]);
+      } else {
+        const V minv = hn::Mul(g.mass[c], g.w[c]);
+        s = hn::Mul(minv, hn::Mul(g.w[c], g.w[c]));
+        if constexpr (kPotential) sp_[t] = hn::Add(sp_[t], minv);
+      }
+      sx_[t] = hn::MulAdd(g.dx[c], s, sx_[t]);
+      sy_[t] = hn::MulAdd(g.dy[c], s, sy_[t]);
+      sz_[t] = hn::MulAdd(g.dz[c], s, sz_[t]);
     }
   }
 
@@ -155,19 +164,18 @@ class TargetGroup {
     Back(g[(b1 - 1 - b0) & 1]);
   }
 
-  // Lane sums in a fixed order (lane 0 .. kBlock-1), whatever the vector width.
+  // Lane sums in a fixed order (lane 0 .. lanes-1).
   void Finish(double* ax, double* ay, double* az, double* phi) const {
     const std::size_t lanes = hn::Lanes(d_);
     for (std::size_t t = 0; t < kTargets; ++t) {
-      HWY_ALIGN double lx[kBlock], ly[kBlock], lz[kBlock], lp[kBlock];
-      for (std::size_t k = 0; k < vectors(); ++k) {
-        hn::Store(sx_[t][k], d_, lx + k * lanes);
-        hn::Store(sy_[t][k], d_, ly + k * lanes);
-        hn::Store(sz_[t][k], d_, lz + k * lanes);
-        hn::Store(sp_[t][k], d_, lp + k * lanes);
-      }
+      constexpr std::size_t kMax = HWY_MAX_BYTES / sizeof(double);
+      HWY_ALIGN double lx[kMax], ly[kMax], lz[kMax], lp[kMax];
+      hn::Store(sx_[t], d_, lx);
+      hn::Store(sy_[t], d_, ly);
+      hn::Store(sz_[t], d_, lz);
+      hn::Store(sp_[t], d_, lp);
       double tx = 0, ty = 0, tz = 0, tp = 0;
-      for (std::size_t l = 0; l < kBlock; ++l) {
+      for (std::size_t l = 0; l < lanes; ++l) {
         tx += lx[l];
         ty += ly[l];
         tz += lz[l];
@@ -184,8 +192,7 @@ class TargetGroup {
   D d_;
   V veps2_;
   V xi_[kTargets], yi_[kTargets], zi_[kTargets], index_[kTargets];
-  V sx_[kTargets][kMaxVectors], sy_[kTargets][kMaxVectors], sz_[kTargets][kMaxVectors],
-      sp_[kTargets][kMaxVectors];
+  V sx_[kTargets], sy_[kTargets], sz_[kTargets], sp_[kTargets];
 };
 
 // Targets [i, i + kTargets); results to out[0 .. kTargets).

@@ -1,10 +1,15 @@
-// Geodesic (GeographicLib) and planar (shoelace) areas of records.
+// Geodesic (GeographicLib's inverse problem per edge) and planar (shoelace) areas of records.
 #include "rankwise/polygons/area.hpp"
 
+#include <GeographicLib/Accumulator.hpp>
 #include <GeographicLib/Geodesic.hpp>
-#include <GeographicLib/PolygonArea.hpp>
+#include <GeographicLib/Math.hpp>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <limits>
+#include <utility>
 
 namespace rankwise::polygons {
 
@@ -36,27 +41,131 @@ RecordArea planar_area(const PolygonSet& set, std::uint64_t r) {
   return {std::fabs(sum), 0.0};
 }
 
+namespace {
+
+using GeographicLib::Geodesic;
+
+constexpr unsigned kSlotBits = 16;
+
+// Crossings of the prime meridian by the edge lon1 -> lon2 (+1 eastwards, -1 westwards), the
+// rule GeographicLib's PolygonArea uses to tell a pole-encircling ring from its complement.
+int transit(double lon1, double lon2) {
+  const double lon12 = GeographicLib::Math::AngDiff(lon1, lon2);
+  lon1 = GeographicLib::Math::AngNormalize(lon1);
+  lon2 = GeographicLib::Math::AngNormalize(lon2);
+  if (lon12 > 0 && ((lon1 < 0 && lon2 >= 0) || (lon1 > 0 && lon2 == 0))) return 1;
+  if (lon12 < 0 && lon1 >= 0 && lon2 < 0) return -1;
+  return 0;
+}
+
+struct Edge {
+  double s12;
+  double S12;
+};
+
+}  // namespace
+
+struct EdgeCache::Slot {
+  std::uint64_t key[4];  // bits of lat1, lon1, lat2, lon2 in canonical order; lat1 = NaN: empty
+  double s12;
+  double S12;
+};
+
+EdgeCache::EdgeCache() : slots_(new Slot[std::size_t{1} << kSlotBits]) {
+  const std::uint64_t empty = std::bit_cast<std::uint64_t>(std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t i = 0; i < (std::size_t{1} << kSlotBits); ++i) {
+    slots_[i].key[0] = empty;  // no canonical edge starts at a NaN latitude
+  }
+}
+
+EdgeCache::~EdgeCache() = default;
+
+EdgeCache::Slot& EdgeCache::probe(const std::uint64_t (&key)[4], bool& hit) noexcept {
+  std::uint64_t h = key[0] * 0x9E3779B97F4A7C15ULL;
+  h = (h ^ (h >> 31) ^ key[1]) * 0xBF58476D1CE4E5B9ULL;
+  h = (h ^ (h >> 29) ^ key[2]) * 0x94D049BB133111EBULL;
+  h = (h ^ (h >> 32) ^ key[3]) * 0x9E3779B97F4A7C15ULL;
+  Slot& slot = slots_[h >> (64 - kSlotBits)];
+  hit = slot.key[0] == key[0] && slot.key[1] == key[1] && slot.key[2] == key[2] &&
+        slot.key[3] == key[3];
+  ++lookups_;
+  hits_ += hit ? 1 : 0;
+  return slot;
+}
+
 GeodesicArea::GeodesicArea()
     : ellipsoid_area_(GeographicLib::Geodesic::WGS84().EllipsoidArea()) {}
 
-RecordArea GeodesicArea::ring(std::span<const double> lon, std::span<const double> lat) const {
+namespace {
+
+// s12 and S12 of the edge (lat1, lon1) -> (lat2, lon2), solved from the endpoint that is
+// smaller in (lat, lon) order: S12 of a reversed edge is -S12, s12 is the same.
+Edge solve(double lat1, double lon1, double lat2, double lon2, EdgeCache* cache) {
+  const bool reversed = lat2 < lat1 || (lat2 == lat1 && lon2 < lon1);
+  if (reversed) {
+    std::swap(lat1, lat2);
+    std::swap(lon1, lon2);
+  }
+  EdgeCache::Slot* slot = nullptr;
+  std::uint64_t key[4];
+  if (cache != nullptr) {
+    key[0] = std::bit_cast<std::uint64_t>(lat1);
+    key[1] = std::bit_cast<std::uint64_t>(lon1);
+    key[2] = std::bit_cast<std::uint64_t>(lat2);
+    key[3] = std::bit_cast<std::uint64_t>(lon2);
+    bool hit = false;
+    slot = &cache->probe(key, hit);
+    if (hit) return {slot->s12, reversed ? -slot->S12 : slot->S12};
+  }
+  double s12 = 0;
+  double S12 = 0;
+  double unused = 0;
+  Geodesic::WGS84().GenInverse(lat1, lon1, lat2, lon2, Geodesic::DISTANCE | Geodesic::AREA, s12,
+                               unused, unused, unused, unused, unused, S12);
+  if (slot != nullptr) {
+    std::copy(key, key + 4, slot->key);
+    slot->s12 = s12;
+    slot->S12 = S12;
+  }
+  return {s12, reversed ? -S12 : S12};
+}
+
+}  // namespace
+
+RecordArea GeodesicArea::ring(std::span<const double> lon, std::span<const double> lat,
+                              EdgeCache* cache) const {
   std::size_t n = lon.size();
   if (n > 1 && lon[0] == lon[n - 1] && lat[0] == lat[n - 1]) --n;  // closing vertex
   if (n < 2) return {};
-  GeographicLib::PolygonArea polygon(GeographicLib::Geodesic::WGS84(), false);
-  for (std::size_t i = 0; i < n; ++i) polygon.AddPoint(lat[i], lon[i]);
-  double perimeter = 0;
-  double area = 0;
-  // reverse = true: clockwise (the shapefile's outer rings) counts positive.
-  // sign = true: the result lies in (-A/2, A/2], so a hole's negative area stays negative.
-  polygon.Compute(true, true, perimeter, area);
-  return {area, perimeter};
+  // As GeographicLib's PolygonArea: exact-ish sums (Accumulator), crossings of the prime
+  // meridian counted, the sum reduced to the ellipsoid's area.
+  GeographicLib::Accumulator<> area;
+  GeographicLib::Accumulator<> perimeter;
+  int crossings = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t j = i + 1 == n ? 0 : i + 1;
+    const Edge e = solve(lat[i], lon[i], lat[j], lon[j], cache);
+    perimeter += e.s12;
+    area += e.S12;
+    crossings += transit(lon[i], lon[j]);
+  }
+  const double area0 = ellipsoid_area_;
+  area.remainder(area0);
+  if ((crossings & 1) != 0) area += (area() < 0 ? 1 : -1) * area0 / 2;
+  // The reduced sum counts clockwise positive, as wanted (shapefile outer rings run
+  // clockwise); it is put in (-A/2, A/2] so that a hole's negative area stays negative.
+  if (area() > area0 / 2) {
+    area -= area0;
+  } else if (area() <= -area0 / 2) {
+    area += area0;
+  }
+  return {0 + area(), perimeter()};
 }
 
-RecordArea GeodesicArea::record(const PolygonSet& set, std::uint64_t r) const {
+RecordArea GeodesicArea::record(const PolygonSet& set, std::uint64_t r, EdgeCache* cache) const {
   RecordArea sum;
   for (std::uint64_t k = set.first_ring(r); k < set.end_ring(r); ++k) {
-    const RecordArea ring_area = ring(set.ring_x(k), set.ring_y(k));
+    const RecordArea ring_area = ring(set.ring_x(k), set.ring_y(k), cache);
     sum.area += ring_area.area;
     sum.perimeter += ring_area.perimeter;
   }

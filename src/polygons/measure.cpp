@@ -2,6 +2,7 @@
 #include "rankwise/polygons/measure.hpp"
 
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -65,27 +66,34 @@ void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint6
   // beforehand), and reads `set` and `geodesic_area`, which nobody writes; dynamic schedule
   // because polygon sizes vary by orders of magnitude (Canada vs Vatican). Each record is
   // summed by one thread, so results do not depend on the thread or rank count.
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (std::int64_t b = 0; b < block_count; ++b) {
-    const std::uint64_t first = blocks[static_cast<std::size_t>(b)];
-    const std::uint64_t last = blocks[static_cast<std::size_t>(b) + 1];
-    const double t0 = timing::now();
-    double weight = 0;
-    for (std::uint64_t r = first; r < last; ++r) {
-      if (geodesic) {
-        const RecordArea a = geodesic_area.record(set, r);
-        m.area_m2[r] = a.area;
-        m.perimeter_m[r] = a.perimeter;
+  // Each thread has its own edge cache (neighbouring records share edges); an edge's result
+  // does not depend on whether it came from the cache, so neither do the areas.
+#pragma omp parallel num_threads(threads)
+  {
+    std::optional<EdgeCache> cache;
+    if (geodesic) cache.emplace();
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t b = 0; b < block_count; ++b) {
+      const std::uint64_t first = blocks[static_cast<std::size_t>(b)];
+      const std::uint64_t last = blocks[static_cast<std::size_t>(b) + 1];
+      const double t0 = timing::now();
+      double weight = 0;
+      for (std::uint64_t r = first; r < last; ++r) {
+        if (geodesic) {
+          const RecordArea a = geodesic_area.record(set, r, &*cache);
+          m.area_m2[r] = a.area;
+          m.perimeter_m[r] = a.perimeter;
+        }
+        if (planar) m.area_planar[r] = planar_area(set, r).area;
+        m.vertices[r] = set.record_vertices(r);
+        m.parts[r] = static_cast<std::uint32_t>(set.end_ring(r) - set.first_ring(r));
+        weight += record_weight(m.vertices[r]);
       }
-      if (planar) m.area_planar[r] = planar_area(set, r).area;
-      m.vertices[r] = set.record_vertices(r);
-      m.parts[r] = static_cast<std::uint32_t>(set.end_ring(r) - set.first_ring(r));
-      weight += record_weight(m.vertices[r]);
-    }
-    // The block's time shared out by weight: exact for a record alone in its block.
-    const double per_weight = (timing::now() - t0) / weight;
-    for (std::uint64_t r = first; r < last; ++r) {
-      m.seconds[r] = per_weight * record_weight(m.vertices[r]);
+      // The block's time shared out by weight: exact for a record alone in its block.
+      const double per_weight = (timing::now() - t0) / weight;
+      for (std::uint64_t r = first; r < last; ++r) {
+        m.seconds[r] = per_weight * record_weight(m.vertices[r]);
+      }
     }
   }
 }

@@ -1,7 +1,12 @@
 // Geodesic and planar areas of single records with known answers.
 #include <gtest/gtest.h>
 
+#include <GeographicLib/Geodesic.hpp>
+#include <GeographicLib/PolygonArea.hpp>
+
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "rankwise/polygons/area.hpp"
@@ -120,4 +125,98 @@ TEST(PolygonsGeodesicArea, PerimeterOfEquatorSegment) {
   const auto a = geodesic.ring(r.x, r.y);
   EXPECT_NEAR(a.area, 0, 1e-3);
   EXPECT_NEAR(a.perimeter, 2 * 6378137.0 * M_PI / 180, 1e-6);
+}
+
+namespace {
+// A random simple ring: a star-shaped polygon around (lon0, lat0) with `n` vertices.
+Ring random_ring(std::uint64_t& state, double lon0, double lat0, double radius, int n) {
+  auto uniform = [&state] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(state >> 11) * 0x1p-53;
+  };
+  Ring r;
+  for (int i = 0; i < n; ++i) {
+    const double a = -2 * M_PI * (i + 0.5 * uniform()) / n;  // clockwise
+    const double d = radius * (0.3 + 0.7 * uniform());
+    r.x.push_back(lon0 + d * std::cos(a));
+    r.y.push_back(lat0 + d * std::sin(a));
+  }
+  return r;
+}
+
+double polygon_area_reference(const Ring& r, double& perimeter) {
+  GeographicLib::PolygonArea p(GeographicLib::Geodesic::WGS84());
+  for (std::size_t i = 0; i < r.x.size(); ++i) p.AddPoint(r.y[i], r.x[i]);
+  double area = 0;
+  p.Compute(true, true, perimeter, area);
+  return area;
+}
+}  // namespace
+
+// The ring loop (own crossing count and reduction, GeographicLib's inverse per edge in a
+// canonical direction) against GeographicLib's PolygonArea: small to continental rings,
+// across the antimeridian, around both poles.
+TEST(PolygonsGeodesicArea, AgreesWithGeographicLibPolygonArea) {
+  std::uint64_t state = 42;
+  int checked = 0;
+  for (double radius : {1e-4, 0.01, 1.0, 20.0}) {
+    for (double lon0 : {-179.9, -60.0, 0.0, 179.95}) {
+      for (double lat0 : {-80.0, -30.0, 0.0, 45.0, 85.0}) {
+        const Ring r = random_ring(state, lon0, lat0, std::min(radius, 89.0 - std::fabs(lat0) + 1), 37);
+        Ring clamped = r;
+        for (double& lat : clamped.y) lat = std::clamp(lat, -90.0, 90.0);
+        double ref_perimeter = 0;
+        const double ref = polygon_area_reference(clamped, ref_perimeter);
+        const RecordArea got = geodesic.ring(clamped.x, clamped.y);
+        EXPECT_NEAR(got.area, ref, 1e-12 * std::fabs(ref) + 1e-6) << radius << " " << lon0 << " " << lat0;
+        EXPECT_NEAR(got.perimeter, ref_perimeter, 1e-12 * ref_perimeter) << radius;
+        ++checked;
+      }
+    }
+  }
+  // Rings around the poles (every longitude, one latitude): the crossing count decides.
+  for (double lat : {-89.0, -60.0, 60.0, 89.0}) {
+    Ring r;
+    for (int i = 0; i < 360; i += 5) {
+      r.x.push_back(lat > 0 ? i : -i);
+      r.y.push_back(lat);
+    }
+    double ref_perimeter = 0;
+    const double ref = polygon_area_reference(r, ref_perimeter);
+    EXPECT_NEAR(geodesic.ring(r.x, r.y).area, ref, 1e-12 * std::fabs(ref)) << lat;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 84);
+}
+
+// An edge gives the same bits in any ring and either direction, so a cache hit changes nothing
+// and a reversed ring is exactly the negated one.
+TEST(PolygonsGeodesicArea, EdgeCacheAndDirectionDoNotChangeBits) {
+  std::uint64_t state = 7;
+  EdgeCache cache;
+  for (int k = 0; k < 50; ++k) {
+    const Ring r = random_ring(state, -170 + 7 * k, -60 + 2.4 * k, 0.5 + k % 5, 11 + k);
+    const RecordArea plain = geodesic.ring(r.x, r.y);
+    const RecordArea first = geodesic.ring(r.x, r.y, &cache);
+    const RecordArea again = geodesic.ring(r.x, r.y, &cache);  // every edge a hit
+    const RecordArea back = geodesic.ring(reversed(r).x, reversed(r).y, &cache);
+    EXPECT_EQ(first.area, plain.area);
+    EXPECT_EQ(again.area, plain.area);
+    EXPECT_EQ(again.perimeter, plain.perimeter);
+    EXPECT_EQ(back.area, -plain.area);
+  }
+  EXPECT_GT(cache.hits(), cache.lookups() / 2);
+}
+
+// Two rectangles sharing a side: the shared edges are solved once.
+TEST(PolygonsGeodesicArea, SharedBoundaryIsSolvedOnce) {
+  EdgeCache cache;
+  const Ring west = rectangle(10, 40, 1, 1, 1);  // corners only: 4 edges
+  const Ring east = rectangle(11, 40, 1, 1, 1);
+  const double a = geodesic.ring(west.x, west.y, &cache).area;
+  const double b = geodesic.ring(east.x, east.y, &cache).area;
+  EXPECT_EQ(cache.lookups(), 8u);
+  EXPECT_EQ(cache.hits(), 1u);  // west's east side is east's west side, reversed
+  const Ring both = rectangle(10, 40, 2, 1, 1);  // the union: the same six vertices
+  EXPECT_NEAR(a + b, geodesic.ring(both.x, both.y).area, 1e-9 * (a + b));
 }

@@ -1,7 +1,11 @@
 // The compute phase: threads over blocks of consecutive records, timed per block.
 #include "rankwise/polygons/measure.hpp"
 
+#include <omp.h>
+
+#include <algorithm>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -51,8 +55,19 @@ Measurements unmeasured(std::uint64_t records) {
   return m;
 }
 
+MeasureWorkspace::MeasureWorkspace(int threads)
+    : caches_(static_cast<std::size_t>(std::max(1, threads))) {}
+
+MeasureWorkspace::~MeasureWorkspace() = default;
+
+EdgeCache& MeasureWorkspace::cache(int t) {
+  auto& c = caches_.at(static_cast<std::size_t>(t));
+  if (!c) c = std::make_unique<EdgeCache>();
+  return *c;
+}
+
 void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint64_t begin,
-                   std::uint64_t end, Measurements& m) {
+                   std::uint64_t end, Measurements& m, MeasureWorkspace* workspace) {
   if (mode == AreaMode::automatic) throw std::invalid_argument("measure: unresolved area mode");
   if (begin > end || end > set.records() || m.seconds.size() != set.records()) {
     throw std::out_of_range("measure_range: bad range or result size");
@@ -60,6 +75,10 @@ void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint6
   const bool geodesic = mode == AreaMode::geodesic || mode == AreaMode::both;
   const bool planar = mode == AreaMode::planar || mode == AreaMode::both;
   const GeodesicArea geodesic_area;
+  std::optional<MeasureWorkspace> own;
+  if (workspace == nullptr || workspace->threads() < threads) {
+    workspace = &own.emplace(threads);
+  }
   const std::vector<std::uint64_t> blocks = timing_blocks(set, begin, end);
   const auto block_count = static_cast<std::int64_t>(blocks.size()) - 1;
   // Races: block b writes only entries [blocks[b], blocks[b+1]) of each output vector (sized
@@ -68,10 +87,10 @@ void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint6
   // summed by one thread, so results do not depend on the thread or rank count.
   // Each thread has its own edge cache (neighbouring records share edges); an edge's result
   // does not depend on whether it came from the cache, so neither do the areas.
+  // Thread t touches only workspace->cache(t) (made here, by t, on first use).
 #pragma omp parallel num_threads(threads)
   {
-    std::optional<EdgeCache> cache;
-    if (geodesic) cache.emplace();
+    EdgeCache* cache = geodesic ? &workspace->cache(omp_get_thread_num()) : nullptr;
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t b = 0; b < block_count; ++b) {
       const std::uint64_t first = blocks[static_cast<std::size_t>(b)];
@@ -80,7 +99,7 @@ void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint6
       double weight = 0;
       for (std::uint64_t r = first; r < last; ++r) {
         if (geodesic) {
-          const RecordArea a = geodesic_area.record(set, r, &*cache);
+          const RecordArea a = geodesic_area.record(set, r, cache);
           m.area_m2[r] = a.area;
           m.perimeter_m[r] = a.perimeter;
         }

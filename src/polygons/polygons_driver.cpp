@@ -247,10 +247,11 @@ void compute(const PolygonSet& mine, AreaMode mode, Measurements& m, const drive
   const std::uint64_t n = mine.records();
   const std::uint64_t slice = std::max<std::uint64_t>(1, n / 64);
   driver::Progress progress(run, "polygons", static_cast<double>(n));
+  MeasureWorkspace workspace(run.threads());  // edge caches live across the slices
   const double t0 = timing::now();
   for (std::uint64_t b = 0; b < n; b += slice) {
     const std::uint64_t e = std::min(n, b + slice);
-    measure_range(mine, mode, run.threads(), b, e, m);
+    measure_range(mine, mode, run.threads(), b, e, m, &workspace);
     const double v = static_cast<double>(mine.ring_start[mine.record_start[e]]);
     progress.update(static_cast<double>(e), driver::si(v / (timing::now() - t0)) + "vertices/s on rank 0");
   }

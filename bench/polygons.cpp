@@ -57,15 +57,24 @@ void file(const std::string& path, const std::string& mode_name) {
                                               : AreaMode::geodesic;
   double read_s = 1e300, total_s = 1e300;
   std::uint64_t vertices = 0;
+  // The driver's one-rank path: open and check the shapefile, then read and measure it in
+  // chunks (measure_file); "read" is the open plus every chunk's reading.
   for (int i = 0; i < 3; ++i) {
     const double t0 = timing::now();
-    const Shapefile f = read_shapefile(path, "");
+    ShapefileReader f(path, "");
+    double chunk_reads = 0;
+    double v = 0;
     const double t1 = timing::now();
-    (void)measure(f.polygons, mode, 1);
+    Measurements m = unmeasured(f.records());
+    MeasureWorkspace workspace(1);
+    measure_file(f, 0, f.records(), mode, 1, m, workspace, [&](const ChunkDone& c) {
+      chunk_reads += c.read_seconds;
+      v = c.vertices;
+    });
     const double t2 = timing::now();
-    read_s = std::min(read_s, t1 - t0);
+    read_s = std::min(read_s, t1 - t0 + chunk_reads);
     total_s = std::min(total_s, t2 - t0);
-    vertices = f.polygons.vertices();
+    vertices = static_cast<std::uint64_t>(v);
   }
   std::printf("%s %s: %llu vertices, read %.4f s, read+compute %.4f s = %.3f M vertices/s per core "
               "(reading included)\n", path.c_str(), mode_name.c_str(),

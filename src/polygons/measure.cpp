@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rankwise/polygons/area.hpp"
+#include "rankwise/polygons/shapefile.hpp"
 #include "rankwise/timing/phase_timer.hpp"
 
 namespace rankwise::polygons {
@@ -114,6 +115,43 @@ void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint6
         m.seconds[r] = per_weight * record_weight(m.vertices[r]);
       }
     }
+  }
+}
+
+void measure_file(const ShapefileReader& file, std::uint64_t first, std::uint64_t count,
+                  AreaMode mode, int threads, Measurements& out, MeasureWorkspace& workspace,
+                  const std::function<void(const ChunkDone&)>& done) {
+  constexpr std::uint64_t chunk_bytes = std::uint64_t{16} << 18;  // about 2^18 vertices
+  if (out.seconds.size() != count || first + count > file.records()) {
+    throw std::out_of_range("measure_file: bad range or result size");
+  }
+  PolygonSet chunk;
+  ChunkDone progress;
+  for (std::uint64_t b = first; b < first + count;) {
+    const std::uint64_t e = file.chunk_end(b, first + count, chunk_bytes);
+    const double t0 = timing::now();
+    chunk.first_record = b;
+    chunk.x.clear();  // capacity kept: the chunk's memory is reused, already faulted in
+    chunk.y.clear();
+    chunk.ring_start.assign(1, 0);
+    chunk.record_start.assign(1, 0);
+    file.read(b, e, chunk);
+    const double t1 = timing::now();
+    Measurements part = unmeasured(e - b);
+    measure_range(chunk, mode, threads, 0, e - b, part, &workspace);
+    const auto at = static_cast<std::ptrdiff_t>(b - first);
+    std::copy(part.area_m2.begin(), part.area_m2.end(), out.area_m2.begin() + at);
+    std::copy(part.area_planar.begin(), part.area_planar.end(), out.area_planar.begin() + at);
+    std::copy(part.perimeter_m.begin(), part.perimeter_m.end(), out.perimeter_m.begin() + at);
+    std::copy(part.seconds.begin(), part.seconds.end(), out.seconds.begin() + at);
+    std::copy(part.vertices.begin(), part.vertices.end(), out.vertices.begin() + at);
+    std::copy(part.parts.begin(), part.parts.end(), out.parts.begin() + at);
+    progress.records = e - first;
+    progress.vertices += static_cast<double>(chunk.vertices());
+    progress.read_seconds = t1 - t0;
+    progress.compute_seconds = timing::now() - t1;
+    if (done) done(progress);
+    b = e;
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <numeric>
 
 #include "rankwise/driver/memory.hpp"
@@ -42,7 +43,8 @@ void check_fits(const PolygonsOptions& o, const parallel::Comm& comm) {
 
 /// What root read or generated; only root holds polygons, names and expected areas.
 struct Input {
-  PolygonSet polygons;
+  PolygonSet polygons;                  // synthetic sets (file records are read on demand)
+  std::unique_ptr<ShapefileReader> file;  // file input: opened and checked, records unread
   std::vector<std::string> names;
   std::vector<double> expected_area;  // synthetic sets only
   Crs crs = Crs::geographic;
@@ -66,8 +68,8 @@ Input read_or_generate(const PolygonsOptions& o) {
     in.code_page = "UTF-8";
     return in;
   }
-  Shapefile f = read_shapefile(o.input, o.name_field);
-  in.polygons = std::move(f.polygons);
+  in.file = std::make_unique<ShapefileReader>(o.input, o.name_field);
+  Shapefile& f = in.file->info();
   in.names = std::move(f.names);
   in.crs = f.crs;
   in.source = o.input;
@@ -153,11 +155,10 @@ Gathered gather_results(const parallel::Comm& comm, const Measurements& m, AreaM
 }
 
 void write_results(io::Group& root, const parallel::Comm& comm, const Input& in,
-                   const PolygonSet& mine, const Measurements& m, const Gathered& g,
+                   std::uint64_t first, const Measurements& m, const Gathered& g,
                    AreaMode mode, ScatterMethod scatter, std::uint64_t records) {
   io::Group p = root.create_group("polygons");
-  const std::uint64_t first = mine.first_record;
-  const std::uint64_t n = mine.records();
+  const std::uint64_t n = m.seconds.size();
   std::vector<std::uint64_t> index(n);
   std::iota(index.begin(), index.end(), first);
   const std::vector<std::int32_t> rank(n, comm.rank());
@@ -227,23 +228,74 @@ void summarise(const driver::Run& run, const Input& in, const Gathered& g, AreaM
   run.say(line);
 }
 
-// collective: root partitions by vertex count and sends each rank its contiguous records.
-PolygonSet distribute(Input& in, ScatterMethod method, driver::Run& run) {
+/// A rank's records: held in memory (scattered to it, or the whole synthetic set), or, on
+/// root with file input, records [first, first + count) left in the file to be read in chunks
+/// while measuring (root never copies its own share of a file into one big set).
+struct Share {
+  PolygonSet held;
+  std::uint64_t first = 0;
+  std::uint64_t count = 0;
+  bool streamed = false;
+};
+
+// collective: root partitions by vertex count and sends every other rank its contiguous
+// records (read from the file only for them); root keeps its own share.
+Share distribute(Input& in, ScatterMethod method, driver::Run& run) {
   const auto& comm = run.comm();
-  auto scope = run.timer().scope(Phase::communicate);
-  if (comm.size() == 1) return std::move(in.polygons);  // no 160 MB self-copy at 10 M vertices
+  Share share;
+  const bool from_file = comm.max(std::uint64_t{in.file != nullptr ? 1u : 0u}) != 0;
   std::vector<std::uint64_t> bounds;
   if (comm.is_root()) {
-    bounds = partition(in.polygons.vertex_counts(), static_cast<std::uint64_t>(comm.size()));
+    if (comm.size() == 1) {
+      bounds = {0, from_file ? in.file->records() : in.polygons.records()};
+    } else {
+      const auto counts = from_file ? in.file->vertex_counts() : in.polygons.vertex_counts();
+      bounds = partition(counts, static_cast<std::uint64_t>(comm.size()));
+    }
   }
-  PolygonSet mine = scatter_polygons(comm, in.polygons, bounds, method);
-  in.polygons = PolygonSet{};  // root's full copy is no longer needed
-  return mine;
+  if (!from_file) {
+    auto scope = run.timer().scope(Phase::communicate);
+    if (comm.size() == 1) {
+      share.held = std::move(in.polygons);  // no 160 MB self-copy at 10 M vertices
+    } else {
+      share.held = scatter_polygons(comm, in.polygons, bounds, method);
+      in.polygons = PolygonSet{};  // root's full copy is no longer needed
+    }
+    share.first = share.held.first_record;
+    share.count = share.held.records();
+    return share;
+  }
+  // File input: root reads the other ranks' records [bounds[1], n) and scatters them.
+  std::vector<std::uint64_t> own{comm.is_root() ? bounds[1] : 0};
+  comm.broadcast(own);
+  PolygonSet others;
+  if (comm.size() > 1) {
+    const double t0 = timing::now();
+    comm.agreed([&] {
+      if (comm.is_root()) in.file->read(bounds[1], bounds.back(), others);
+    });
+    run.timer().add(comm.is_root() ? Phase::read : Phase::idle, timing::now() - t0);
+    auto scope = run.timer().scope(Phase::communicate);
+    std::vector<std::uint64_t> shifted;
+    for (std::uint64_t b : bounds) shifted.push_back(b < own[0] ? 0 : b - own[0]);
+    share.held = scatter_polygons(comm, others, shifted, method);
+    share.held.first_record += own[0];
+  }
+  if (comm.is_root()) {
+    share.streamed = true;
+    share.first = 0;
+    share.count = own[0];
+  } else {
+    share.first = share.held.first_record;
+    share.count = share.held.records();
+  }
+  return share;
 }
 
-// Rank 0's records in 64 slices, so a long geodesic run can show progress (slicing does not
+// Held records in 64 slices, so a long geodesic run can show progress (slicing does not
 // change any result: records are independent).
-void compute(const PolygonSet& mine, AreaMode mode, Measurements& m, const driver::Run& run) {
+void compute_held(const PolygonSet& mine, AreaMode mode, Measurements& m, driver::Run& run) {
+  auto scope = run.timer().scope(Phase::compute);
   const std::uint64_t n = mine.records();
   const std::uint64_t slice = std::max<std::uint64_t>(1, n / 64);
   driver::Progress progress(run, "polygons", static_cast<double>(n));
@@ -255,6 +307,24 @@ void compute(const PolygonSet& mine, AreaMode mode, Measurements& m, const drive
     const double v = static_cast<double>(mine.ring_start[mine.record_start[e]]);
     progress.update(static_cast<double>(e), driver::si(v / (timing::now() - t0)) + "vertices/s on rank 0");
   }
+}
+
+// Root's share of a file, read in chunks while measuring (measure_file): root never copies
+// its own share into one big set.
+void compute_streamed(const ShapefileReader& file, const Share& share, AreaMode mode,
+                      Measurements& m, driver::Run& run) {
+  driver::Progress progress(run, "polygons", static_cast<double>(share.count));
+  MeasureWorkspace workspace(run.threads());
+  double busy = 0;
+  measure_file(file, share.first, share.count, mode, run.threads(), m, workspace,
+               [&](const ChunkDone& c) {
+                 run.timer().add(Phase::read, c.read_seconds);
+                 run.timer().add(Phase::compute, c.compute_seconds);
+                 busy += c.read_seconds + c.compute_seconds;
+                 progress.update(static_cast<double>(c.records),
+                                 driver::si(c.vertices / busy) +
+                                     "vertices/s on rank 0 (reading included)");
+               });
 }
 
 }  // namespace
@@ -269,14 +339,19 @@ int run(const PolygonsOptions& options, driver::Run& run) {
   Input in = load(options, run);
   const AreaMode mode = resolve(options.area, in);
 
-  const PolygonSet mine = distribute(in, options.scatter, run);
-  const std::uint64_t records = comm.sum(mine.records());
+  const Share share = distribute(in, options.scatter, run);
+  const std::uint64_t records = comm.sum(share.count);
   const double t0 = timing::now();
-  Measurements m = unmeasured(mine.records());
-  {
-    auto scope = run.timer().scope(Phase::compute);
-    compute(mine, mode, m, run);
-  }
+  Measurements m = unmeasured(share.count);
+  // Agreed: root's share of a file is read (and checked) while measuring, so a bad record
+  // there is found now; every rank then stops with root's message.
+  comm.agreed([&] {
+    if (share.streamed) {
+      compute_streamed(*in.file, share, mode, m, run);
+    } else {
+      compute_held(share.held, mode, m, run);
+    }
+  });
   {
     auto scope = run.timer().scope(Phase::idle);
     comm.barrier();
@@ -288,7 +363,7 @@ int run(const PolygonsOptions& options, driver::Run& run) {
     g = gather_results(comm, m, mode);
   }
   run.write_output([&](io::Group& root) {
-    write_results(root, comm, in, mine, m, g, mode, options.scatter, records);
+    write_results(root, comm, in, share.first, m, g, mode, options.scatter, records);
   });
   summarise(run, in, g, mode, records, compute_wall);
   run.report_timings();

@@ -129,19 +129,36 @@ std::vector<std::string> read_names(const std::string& shp, std::uint64_t record
 
 }  // namespace
 
-Shapefile read_shapefile(const std::string& path, const std::string& name_field) {
+ShapefileReader::ShapefileReader(const std::string& path, const std::string& name_field) {
   const std::string shp = sibling(path, "shp");
   const ShapeHeader header = check_shape_header(shp);
-  const std::uint64_t records = check_shape_index(sibling(shp, "shx"), header);
-  Shapefile out;
-  out.shape_type = header.shape_type;
-  out.names = read_names(shp, records, name_field, out);
-  std::tie(out.crs, out.crs_source) = detect_crs(shp, header);
-  if (records == 0) throw InputError(shp + ": no records (empty shapefile)");
-
+  records_ = check_shape_index(sibling(shp, "shx"), header);
+  info_.shape_type = header.shape_type;
+  info_.names = read_names(shp, records_, name_field, info_);
+  std::tie(info_.crs, info_.crs_source) = detect_crs(shp, header);
+  if (records_ == 0) throw InputError(shp + ": no records (empty shapefile)");
   // Our own parser rather than SHPReadObject: reading 10 M vertices is 3x faster (shp_records.cpp).
-  detail::read_shp_records(shp, sibling(shp, "shx"), header, out.crs, out.polygons);
-  return out;
+  shp_ = std::make_unique<detail::ShpRecords>(shp, sibling(shp, "shx"), header, info_.crs);
+  if (shp_->records() != records_) throw InputError(shp + ": changed while reading");
+}
+
+ShapefileReader::~ShapefileReader() = default;
+
+std::vector<std::uint64_t> ShapefileReader::vertex_counts() const { return shp_->vertex_counts(); }
+
+std::uint64_t ShapefileReader::chunk_end(std::uint64_t first, std::uint64_t last,
+                                         std::uint64_t bytes) const {
+  return shp_->chunk_end(first, last, bytes);
+}
+
+void ShapefileReader::read(std::uint64_t first, std::uint64_t last, PolygonSet& set) const {
+  shp_->read(first, last, set);
+}
+
+Shapefile read_shapefile(const std::string& path, const std::string& name_field) {
+  ShapefileReader reader(path, name_field);
+  reader.read(0, reader.records(), reader.info().polygons);
+  return std::move(reader.info());
 }
 
 }  // namespace rankwise::polygons

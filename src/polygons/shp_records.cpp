@@ -11,9 +11,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <iterator>
+#include <stdexcept>
+#include <utility>
 
-#include "mapped_file.hpp"
 #include "rankwise/errors.hpp"
 
 namespace rankwise::polygons::detail {
@@ -172,38 +174,77 @@ class RecordReader {
 
 }  // namespace
 
-void read_shp_records(const std::string& shp, const std::string& shx, const ShapeHeader& header,
-                      Crs crs, PolygonSet& set) {
-  const MappedFile index(shx, false);
-  const MappedFile file(shp, true);  // one bulk fault instead of one per page
-  if (index.size() < 100 || file.size() < 100) throw InputError(shp + ": changed while reading");
-  const std::uint64_t records = (index.size() - 100) / 8;
-  set.record_start.reserve(set.record_start.size() + records);
-  set.ring_start.reserve(set.ring_start.size() + records);
-  const std::uint64_t vertex_bound = set.x.size() + (file.size() - 100) / 16;
-  set.x.reserve(vertex_bound);
-  set.y.reserve(vertex_bound);
-  advise_huge_pages(set.x);
-  advise_huge_pages(set.y);
-  RecordReader reader(shp, header.shape_type, crs, set);
-  for (std::uint64_t i = 0; i < records; ++i) {
-    const unsigned char* entry = index.data() + 100 + 8 * i;
+ShpRecords::ShpRecords(std::string shp, std::string shx, const ShapeHeader& header, Crs crs)
+    : shp_(std::move(shp)), shx_(std::move(shx)), shape_type_(header.shape_type), crs_(crs),
+      index_(shx_, false), file_(shp_, true) {  // one bulk fault instead of one per page
+  if (index_.size() < 100 || file_.size() < 100) throw InputError(shp_ + ": changed while reading");
+  records_ = (index_.size() - 100) / 8;
+}
+
+const unsigned char* ShpRecords::content(std::uint64_t i, std::uint64_t& length) const {
+  const unsigned char* entry = index_.data() + 100 + 8 * i;
+  const std::uint64_t offset = 2 * big_endian(entry);
+  length = 2 * big_endian(entry + 4);
+  // Checked again here, against what is mapped: the map's bounds are what memory safety
+  // rests on, whatever check_shape_index saw before.
+  if (offset < 100 || offset + 8 + length > file_.size()) {
+    throw InputError(shx_ + ": record " + std::to_string(i) + " at byte " +
+                     std::to_string(offset) + " (+" + std::to_string(length + 8) +
+                     ") lies outside the .shp (" + std::to_string(file_.size()) + " bytes)");
+  }
+  const std::uint64_t declared = 2 * big_endian(file_.data() + offset + 4);
+  if (declared != length) {
+    throw InputError(shp_ + ": record " + std::to_string(i) + ": content length " +
+                     std::to_string(declared) + " bytes differs from the .shx's " +
+                     std::to_string(length));
+  }
+  return file_.data() + offset + 8;
+}
+
+std::vector<std::uint64_t> ShpRecords::vertex_counts() const {
+  std::vector<std::uint64_t> counts(records_, 0);
+  for (std::uint64_t i = 0; i < records_; ++i) {
+    const unsigned char* entry = index_.data() + 100 + 8 * i;
     const std::uint64_t offset = 2 * big_endian(entry);
     const std::uint64_t length = 2 * big_endian(entry + 4);
-    // Checked again here, against what is mapped: the map's bounds are what memory safety
-    // rests on, whatever check_shape_index saw before.
-    if (offset < 100 || offset + 8 + length > file.size()) {
-      throw InputError(shx + ": record " + std::to_string(i) + " at byte " +
-                       std::to_string(offset) + " (+" + std::to_string(length + 8) +
-                       ") lies outside the .shp (" + std::to_string(file.size()) + " bytes)");
-    }
-    const std::uint64_t declared = 2 * big_endian(file.data() + offset + 4);
-    if (declared != length) {
-      throw InputError(shp + ": record " + std::to_string(i) + ": content length " +
-                       std::to_string(declared) + " bytes differs from the .shx's " +
-                       std::to_string(length));
-    }
-    reader.read(i, file.data() + offset + 8, length);
+    if (offset < 100 || offset + 8 + length > file_.size() || length < polygon_fixed_bytes) continue;
+    const std::int32_t points = little_endian(file_.data() + offset + 8 + 40);
+    // An estimate for partitioning only: a bad count is caught when the record is read, and
+    // the shape type check there decides whether numPoints meant anything.
+    counts[i] = points > 0 ? std::min<std::uint64_t>(static_cast<std::uint64_t>(points), length / 16) : 0;
+  }
+  return counts;
+}
+
+std::uint64_t ShpRecords::chunk_end(std::uint64_t first, std::uint64_t last,
+                                    std::uint64_t bytes) const {
+  std::uint64_t e = first;
+  for (std::uint64_t sum = 0; e < last && sum < bytes; ++e) {
+    sum += 8 + 2 * big_endian(index_.data() + 100 + 8 * e + 4);
+  }
+  return e;
+}
+
+void ShpRecords::read(std::uint64_t first, std::uint64_t last, PolygonSet& set) const {
+  if (first > last || last > records_) throw std::out_of_range("ShpRecords::read: bad range");
+  set.record_start.reserve(set.record_start.size() + (last - first));
+  set.ring_start.reserve(set.ring_start.size() + (last - first));
+  // Vertices cannot exceed the records' bytes / 16: reserve that once (one allocation, and
+  // huge pages when the arrays are large).
+  std::uint64_t bytes = 0;
+  for (std::uint64_t i = first; i < last; ++i) bytes += 2 * big_endian(index_.data() + 100 + 8 * i + 4);
+  const std::uint64_t vertex_bound = set.x.size() + std::min<std::uint64_t>(bytes, file_.size()) / 16;
+  if (vertex_bound > set.x.capacity()) {
+    set.x.reserve(vertex_bound);
+    set.y.reserve(vertex_bound);
+    advise_huge_pages(set.x);
+    advise_huge_pages(set.y);
+  }
+  RecordReader reader(shp_, shape_type_, crs_, set);
+  for (std::uint64_t i = first; i < last; ++i) {
+    std::uint64_t length = 0;
+    const unsigned char* c = content(i, length);
+    reader.read(i, c, length);
   }
 }
 

@@ -142,3 +142,27 @@ TEST_F(PolygonsShapefile, SiblingNames) {
   EXPECT_EQ(sibling("a/b", "shp"), "a/b.shp");
   EXPECT_EQ(sibling("a/b.SHP", "shx"), "a/b.shx");
 }
+
+// Ranges read on demand are the same records as a whole read; chunk ends follow the bytes.
+TEST_F(PolygonsShapefile, ReaderReadsRangesAndChunks) {
+  const auto big = generate(300, 9, Crs::geographic, 40);
+  write_shapefile(path(), big.polygons, big.names, big.crs);
+  const ShapefileReader reader(path(), "");
+  ASSERT_EQ(reader.records(), 300u);
+  const std::vector<std::uint64_t> counts = reader.vertex_counts();
+  EXPECT_EQ(counts, big.polygons.vertex_counts());
+  PolygonSet part;
+  part.first_record = 100;
+  reader.read(100, 180, part);
+  PolygonSet want = big.polygons.slice(100, 180);
+  want.first_record = 100;
+  EXPECT_EQ(part, want);
+  // A chunk of at least 10 kB: ends after the record that reaches it, never past `last`.
+  const std::uint64_t e = reader.chunk_end(0, 300, 10000);
+  std::uint64_t bytes = 0;
+  for (std::uint64_t r = 0; r < e; ++r) bytes += 8 + 44 + 4 + 16 * counts[r];  // one part each
+  EXPECT_GE(bytes, 10000u);
+  EXPECT_LT(bytes - (8 + 44 + 4 + 16 * counts[e - 1]), 10000u);
+  EXPECT_EQ(reader.chunk_end(290, 300, 1u << 30), 300u);
+  EXPECT_EQ(reader.chunk_end(300, 300, 10), 300u);
+}

@@ -4,6 +4,7 @@
 /// are checked before or after shapelib reads them; every failure is an InputError naming the
 /// file and the problem in one line.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,40 @@ struct Shapefile {
   std::string name_field;          ///< the field names came from ("" if none)
   std::string code_page;           ///< as declared (.cpg or DBF language driver), "" if none
   int shape_type = 0;
+};
+
+namespace detail {
+class ShpRecords;
+}
+
+/// A shapefile opened on one rank: headers and index checked, names and CRS read, records
+/// mapped and read on demand (so a rank can read a range, or read in chunks without holding
+/// the whole set). Throws InputError naming the file and the problem.
+class ShapefileReader {
+ public:
+  /// Opens the shapefile at `path` (".shp" optional); `name_field` empty picks the first of
+  /// NAME/name/Name present.
+  ShapefileReader(const std::string& path, const std::string& name_field);
+  ~ShapefileReader();
+  ShapefileReader(const ShapefileReader&) = delete;
+  ShapefileReader& operator=(const ShapefileReader&) = delete;
+
+  /// Everything but the records (`polygons` stays empty until filled by the caller).
+  [[nodiscard]] Shapefile& info() noexcept { return info_; }
+  /// Number of records.
+  [[nodiscard]] std::uint64_t records() const noexcept { return records_; }
+  /// Vertices each record's header declares: partition weights, not yet checked.
+  [[nodiscard]] std::vector<std::uint64_t> vertex_counts() const;
+  /// End of a chunk of records from `first` (before `last`) of at least `bytes` bytes.
+  [[nodiscard]] std::uint64_t chunk_end(std::uint64_t first, std::uint64_t last,
+                                        std::uint64_t bytes) const;
+  /// Appends records [first, last) to `set`, fully checked.
+  void read(std::uint64_t first, std::uint64_t last, PolygonSet& set) const;
+
+ private:
+  Shapefile info_;
+  std::uint64_t records_ = 0;
+  std::unique_ptr<detail::ShpRecords> shp_;
 };
 
 /// Reads every record of the shapefile at `path` (".shp" optional). `name_field` empty picks

@@ -1,5 +1,7 @@
-// Geodesic (GeographicLib's inverse problem per edge) and planar (shoelace) areas of records.
+// Geodesic areas (per edge: the polygon-specialised solver, GeographicLib where it hands back)
+// and planar (shoelace) areas of records.
 #include "rankwise/polygons/area.hpp"
+#include "rankwise/polygons/geodesic_edge.hpp"
 
 #include <GeographicLib/Accumulator.hpp>
 #include <GeographicLib/Geodesic.hpp>
@@ -117,11 +119,16 @@ Edge solve(double lat1, double lon1, double lat2, double lon2, EdgeCache* cache)
     slot = &cache->probe(key, hit);
     if (hit) return {slot->s12, reversed ? -slot->S12 : slot->S12};
   }
+  // The polygon-specialised solver first (geodesic_edge.cpp, ~2.5x faster); it hands back
+  // the edges it is not sure of (nearly antipodal, over a pole, ...) to GeographicLib.
+  static const GeodesicEdge fast;
   double s12 = 0;
   double S12 = 0;
-  double unused = 0;
-  Geodesic::WGS84().GenInverse(lat1, lon1, lat2, lon2, Geodesic::DISTANCE | Geodesic::AREA, s12,
-                               unused, unused, unused, unused, unused, S12);
+  if (!fast.solve(lat1, lon1, lat2, lon2, s12, S12)) {
+    double unused = 0;
+    Geodesic::WGS84().GenInverse(lat1, lon1, lat2, lon2, Geodesic::DISTANCE | Geodesic::AREA,
+                                 s12, unused, unused, unused, unused, unused, S12);
+  }
   if (slot != nullptr) {
     std::copy(key, key + 4, slot->key);
     slot->s12 = s12;

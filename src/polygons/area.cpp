@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdint>
+#include <memory>
 #include <limits>
 #include <utility>
 
@@ -47,7 +49,10 @@ namespace {
 
 using GeographicLib::Geodesic;
 
-constexpr unsigned kSlotBits = 16;
+// The table starts small (a small file should not pay for faulting in 3 MB) and grows by 4x,
+// up to 2^16 slots, whenever it has seen twice as many lookups as it has slots.
+constexpr unsigned kFirstSlotBits = 10;
+constexpr unsigned kMaxSlotBits = 16;
 
 // Crossings of the prime meridian by the edge lon1 -> lon2 (+1 eastwards, -1 westwards), the
 // rule GeographicLib's PolygonArea uses to tell a pole-encircling ring from its complement.
@@ -73,21 +78,36 @@ struct EdgeCache::Slot {
   double S12;
 };
 
-EdgeCache::EdgeCache() : slots_(new Slot[std::size_t{1} << kSlotBits]) {
+EdgeCache::EdgeCache() { resize(kFirstSlotBits); }
+
+void EdgeCache::resize(unsigned bits) {
+  std::unique_ptr<Slot[]> old = std::move(slots_);
+  const std::size_t old_size = old ? std::size_t{1} << bits_ : 0;
+  bits_ = bits;
+  slots_ = std::make_unique<Slot[]>(std::size_t{1} << bits);
   const std::uint64_t empty = std::bit_cast<std::uint64_t>(std::numeric_limits<double>::quiet_NaN());
-  for (std::size_t i = 0; i < (std::size_t{1} << kSlotBits); ++i) {
+  for (std::size_t i = 0; i < (std::size_t{1} << bits); ++i) {
     slots_[i].key[0] = empty;  // no canonical edge starts at a NaN latitude
   }
+  for (std::size_t i = 0; i < old_size; ++i) {  // keep what the small table knew
+    if (old[i].key[0] != empty) slots_[slot_index(old[i].key)] = old[i];
+  }
+  grow_at_ = bits < kMaxSlotBits ? lookups_ + (std::uint64_t{2} << bits) : UINT64_MAX;
 }
 
-EdgeCache::~EdgeCache() = default;
-
-EdgeCache::Slot& EdgeCache::probe(const std::uint64_t (&key)[4], bool& hit) noexcept {
+std::size_t EdgeCache::slot_index(const std::uint64_t (&key)[4]) const noexcept {
   std::uint64_t h = key[0] * 0x9E3779B97F4A7C15ULL;
   h = (h ^ (h >> 31) ^ key[1]) * 0xBF58476D1CE4E5B9ULL;
   h = (h ^ (h >> 29) ^ key[2]) * 0x94D049BB133111EBULL;
   h = (h ^ (h >> 32) ^ key[3]) * 0x9E3779B97F4A7C15ULL;
-  Slot& slot = slots_[h >> (64 - kSlotBits)];
+  return static_cast<std::size_t>(h >> (64 - bits_));
+}
+
+EdgeCache::~EdgeCache() = default;
+
+EdgeCache::Slot& EdgeCache::probe(const std::uint64_t (&key)[4], bool& hit) {
+  if (lookups_ >= grow_at_) resize(std::min(bits_ + 2, kMaxSlotBits));
+  Slot& slot = slots_[slot_index(key)];
   hit = slot.key[0] == key[0] && slot.key[1] == key[1] && slot.key[2] == key[2] &&
         slot.key[3] == key[3];
   ++lookups_;

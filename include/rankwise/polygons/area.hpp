@@ -2,6 +2,7 @@
 /// Areas of one record (polygon): geodesic on the WGS84 ellipsoid, or planar shoelace.
 /// Shapefile rings run clockwise for outer boundaries and counter-clockwise for holes, so the
 /// signed ring areas below count clockwise as positive: outer rings add, holes subtract.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -27,7 +28,8 @@ struct RecordArea {
 /// Geodesic results (distance s12 and area S12, GeographicLib's inverse problem) of recently
 /// solved edges, so that an edge shared by two rings — every inner boundary of a tessellation
 /// such as plate polygons, catchments or countries with land borders — is solved once.
-/// Direct-mapped (2^16 slots, 3 MB): a miss costs one probe. One per thread; not shareable.
+/// Direct-mapped, growing from 2^10 to 2^16 slots (3 MB) with use: a miss costs one probe.
+/// One per thread; not shareable.
 /// An edge's result depends only on its two endpoints (it is always solved in one canonical
 /// direction, see GeodesicArea), so hits and misses give bit-identical areas.
 class EdgeCache {
@@ -43,10 +45,14 @@ class EdgeCache {
   struct Slot;
   /// The slot for an edge key (bits of lat1, lon1, lat2, lon2); `hit` says whether it holds
   /// that edge, otherwise the caller fills it.
-  Slot& probe(const std::uint64_t (&key)[4], bool& hit) noexcept;
+  Slot& probe(const std::uint64_t (&key)[4], bool& hit);
 
  private:
+  void resize(unsigned bits);
+  [[nodiscard]] std::size_t slot_index(const std::uint64_t (&key)[4]) const noexcept;
   std::unique_ptr<Slot[]> slots_;
+  unsigned bits_ = 0;
+  std::uint64_t grow_at_ = 0;
   std::uint64_t hits_ = 0;
   std::uint64_t lookups_ = 0;
 };

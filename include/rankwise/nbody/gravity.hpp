@@ -4,6 +4,8 @@
 #include <span>
 #include <vector>
 
+#include "rankwise/simd/aligned.hpp"
+
 namespace rankwise::nbody {
 
 /// Sources of gravity: x, y, z, m of all N particles in global order, padded with zeros to a
@@ -22,7 +24,8 @@ class Sources {
   [[nodiscard]] std::size_t padded() const noexcept { return x.size(); }
   void set_masses(std::span<const double> masses);
 
-  std::vector<double> x, y, z, m;  ///< padded arrays; entries >= size() stay zero
+  /// Padded arrays, cache-line aligned (whole-vector loads); entries >= size() stay zero.
+  simd::AlignedVector<double> x, y, z, m;
 
  private:
   std::size_t n_ = 0;

@@ -12,6 +12,7 @@ import hashlib
 import os
 import shutil
 import struct
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,9 @@ import numpy as np
 import pytest
 
 from rwtest import error_lines, run
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from shapefile_bytes import shapefile_bytes  # noqa: E402
 
 # A rank that exits non-zero makes Open MPI stop the others after odls_base_sigkill_timeout
 # (1 s by default): rankwise has already agreed and finished by then, so skip the wait (it
@@ -93,27 +97,10 @@ def replace_dataset(name, data):
 def write_shapefile(base, squares=2, shape_type=5):
     """`squares` unit squares (one ring each) as base.shp/.shx/.dbf with a NAME field."""
     base = Path(base)
-    bodies = []
-    for i in range(squares):
-        ring = [(i, 0), (i, 1), (i + 1, 1), (i + 1, 0), (i, 0)]
-        body = struct.pack("<i4d2i", shape_type, i, 0, i + 1, 1, 1, len(ring)) + struct.pack("<i", 0)
-        body += b"".join(struct.pack("<2d", x, y) for x, y in ring)
-        bodies.append(body)
-
-    def header(length):
-        return (struct.pack(">7i", 9994, 0, 0, 0, 0, 0, length // 2) +
-                struct.pack("<2i", 1000, shape_type) + struct.pack("<8d", 0, 0, squares, 1, 0, 0, 0, 0))
-
-    shp, shx, offset = b"", b"", 100
-    for i, body in enumerate(bodies):
-        shp += struct.pack(">2i", i + 1, len(body) // 2) + body
-        shx += struct.pack(">2i", offset // 2, len(body) // 2)
-        offset += 8 + len(body)
-    base.with_suffix(".shp").write_bytes(header(100 + len(shp)) + shp)
-    base.with_suffix(".shx").write_bytes(header(100 + len(shx)) + shx)
-    dbf = struct.pack("<4BIHH20x", 3, 124, 1, 1, squares, 65, 11)
-    dbf += struct.pack("<11sc4xBB14x", b"NAME", b"C", 10, 0) + b"\r"
-    dbf += b"".join(b" " + f"sq{i}".encode().ljust(10) for i in range(squares)) + b"\x1a"
+    records = [[[(i, 0), (i, 1), (i + 1, 1), (i + 1, 0), (i, 0)]] for i in range(squares)]
+    shp, shx, dbf = shapefile_bytes(records, shape_type, [f"sq{i}" for i in range(squares)])
+    base.with_suffix(".shp").write_bytes(shp)
+    base.with_suffix(".shx").write_bytes(shx)
     base.with_suffix(".dbf").write_bytes(dbf)
     base.with_suffix(".prj").write_text('GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",'
                                         'SPHEROID["WGS_1984",6378137.0,298.257223563]]]')

@@ -15,7 +15,9 @@ from pyproj import Geod
 from rwtest import assert_clean_failure, run, shared_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "python"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 from polygons_pyproj import read_polygons  # noqa: E402  (a numpy .shp reader, independent of rankwise)
+from shapefile_bytes import shapefile_bytes  # noqa: E402
 
 GEOD = Geod(ellps="WGS84")
 WGS84_AREA = 510065621724088.5
@@ -24,50 +26,15 @@ GEO_WKT = ('GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137
 PROJ_WKT = 'PROJCS["WGS_1984_UTM_Zone_33N",GEOGCS["GCS_WGS_1984"],UNIT["Meter",1.0]]'
 
 
-# --- a minimal shapefile writer -------------------------------------------------------------
+# --- shapefiles from a minimal pure-Python encoder (tests/support/shapefile_bytes.py) -----------
 def write_shapefile(base, records, names=None, prj=GEO_WKT, cpg="UTF-8", encoding="utf-8",
                     shape_type=5):
     """records: one list of rings per record, each ring a list of (x, y). Writes base.shp/.shx/.dbf
     (+ .prj, .cpg unless None). Returns the .shp path."""
     base = Path(base)
-    names = names if names is not None else [f"polygon {i}" for i in range(len(records))]
-    bodies = []
-    all_x, all_y = [], []
-    for rings in records:
-        pts = [p for r in rings for p in r]
-        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-        all_x += xs
-        all_y += ys
-        starts, n = [], 0
-        for r in rings:
-            starts.append(n)
-            n += len(r)
-        body = struct.pack("<i4d2i", shape_type, min(xs), min(ys), max(xs), max(ys), len(rings), n)
-        body += struct.pack(f"<{len(starts)}i", *starts)
-        body += b"".join(struct.pack("<2d", x, y) for x, y in pts)
-        extra = ([] if shape_type == 5 else [[float(i) for i in range(n)]] +  # Z or M values
-                 ([[0.5 * i for i in range(n)]] if shape_type == 15 else []))  # PolygonZ's M
-        for values in extra:
-            body += struct.pack(f"<{2 + n}d", min(values), max(values), *values)
-        bodies.append(body)
-    box = (min(all_x, default=0), min(all_y, default=0), max(all_x, default=0), max(all_y, default=0))
-
-    def header(length_bytes):
-        return (struct.pack(">7i", 9994, 0, 0, 0, 0, 0, length_bytes // 2) +
-                struct.pack("<2i", 1000, shape_type) + struct.pack("<8d", *box, 0, 0, 0, 0))
-
-    shp, shx, offset = b"", b"", 100
-    for i, body in enumerate(bodies):
-        shp += struct.pack(">2i", i + 1, len(body) // 2) + body
-        shx += struct.pack(">2i", offset // 2, len(body) // 2)
-        offset += 8 + len(body)
-    base.with_suffix(".shp").write_bytes(header(100 + len(shp)) + shp)
-    base.with_suffix(".shx").write_bytes(header(100 + len(shx)) + shx)
-    encoded = [n.encode(encoding) for n in names]
-    width = max([len(e) for e in encoded] + [1])
-    dbf = struct.pack("<4BIHH20x", 3, 124, 1, 1, len(records), 32 + 32 + 1, 1 + width)
-    dbf += struct.pack("<11sc4xBB14x", b"NAME", b"C", width, 0) + b"\r"
-    dbf += b"".join(b" " + e.ljust(width, b" ") for e in encoded) + b"\x1a"
+    shp, shx, dbf = shapefile_bytes(records, shape_type, names, encoding)
+    base.with_suffix(".shp").write_bytes(shp)
+    base.with_suffix(".shx").write_bytes(shx)
     base.with_suffix(".dbf").write_bytes(dbf)
     if prj is not None:
         base.with_suffix(".prj").write_text(prj)

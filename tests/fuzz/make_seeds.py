@@ -11,39 +11,15 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from shapefile_bytes import shapefile_bytes  # noqa: E402
+
 
 def shapefile(records, shape_type=5, names=None, code_page=0x57):
-    bodies = []
-    for rings in records:
-        pts = [p for r in rings for p in r]
-        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-        starts, n = [], 0
-        for r in rings:
-            starts.append(n)
-            n += len(r)
-        body = struct.pack("<i4d2i", shape_type, min(xs), min(ys), max(xs), max(ys), len(rings), n)
-        body += struct.pack(f"<{len(starts)}i", *starts)
-        body += b"".join(struct.pack("<2d", x, y) for x, y in pts)
-        for _ in range({5: 0, 15: 2, 25: 1}[shape_type]):  # Z and/or M ranges + values
-            body += struct.pack(f"<{2 + n}d", 0, n, *range(n))
-        bodies.append(body)
-
-    def header(length):
-        return (struct.pack(">7i", 9994, 0, 0, 0, 0, 0, length // 2) +
-                struct.pack("<2i", 1000, shape_type) + struct.pack("<8d", -180, -90, 180, 90, 0, 0, 0, 0))
-
-    shp, shx, offset = b"", b"", 100
-    for i, body in enumerate(bodies):
-        shp += struct.pack(">2i", i + 1, len(body) // 2) + body
-        shx += struct.pack(">2i", offset // 2, len(body) // 2)
-        offset += 8 + len(body)
-    shp = header(100 + len(shp)) + shp
-    shx = header(100 + len(shx)) + shx
-    names = names or [f"p{i}".encode() for i in range(len(records))]
-    width = max(len(n) for n in names) if names else 1
-    dbf = struct.pack("<4BIHH17xB2x", 3, 124, 1, 1, len(records), 65, 1 + width, code_page)
-    dbf += struct.pack("<11sc4xBB14x", b"NAME", b"C", width, 0) + b"\r"
-    dbf += b"".join(b" " + n.ljust(width) for n in names) + b"\x1a"
+    """One seed in fuzz_shapefile.cpp's container."""
+    names = names if names is not None else [f"p{i}".encode() for i in range(len(records))]
+    shp, shx, dbf = shapefile_bytes(records, shape_type, names, language_driver=code_page,
+                                    box=(-180, -90, 180, 90))
     return struct.pack("<2I", len(shp), len(shx)) + shp + shx + dbf
 
 

@@ -9,30 +9,16 @@
 
 namespace rankwise::polygons::detail {
 
-/// The records of a .shp (its header already checked into `header`), located through the
-/// index .shx, both mapped for the object's lifetime so that ranges can be read on demand.
+/// What ShapefileReader's record access runs on (its documentation applies): the .shp and its
+/// index .shx, both mapped for the object's lifetime, records parsed in place from the map.
 class ShpRecords {
  public:
-  /// Maps both files (throws InputError naming the file).
+  /// Maps both files (throws InputError naming the file); `header` is the checked .shp header.
   ShpRecords(std::string shp, std::string shx, const ShapeHeader& header, Crs crs);
-
-  /// Records listed in the index.
   [[nodiscard]] std::uint64_t records() const noexcept { return records_; }
-
-  /// Each record's numPoints as its header declares it (0 for Null shapes and records too
-  /// short to say), read without checking the record: weights for partitioning only.
   [[nodiscard]] std::vector<std::uint64_t> vertex_counts() const;
-
-  /// The end of a chunk of records starting at `first` (before `last`) that holds at least
-  /// `bytes` bytes of the .shp, or `last`; from the index alone.
   [[nodiscard]] std::uint64_t chunk_end(std::uint64_t first, std::uint64_t last,
                                         std::uint64_t bytes) const;
-
-  /// Appends records [first, last) to `set`, one record per entry, Null shapes as empty
-  /// records. Checks each entry's offset and length against the mapped file, the record's
-  /// shape type, part and point counts against its length (before anything is allocated),
-  /// part indices and coordinates (finite; |lat| <= 90 and |lon| <= 540 for lon/lat).
-  /// Throws InputError naming the record.
   void read(std::uint64_t first, std::uint64_t last, PolygonSet& set) const;
 
  private:

@@ -62,12 +62,18 @@ class ShapefileReader {
   [[nodiscard]] Shapefile& info() noexcept { return info_; }
   /// Number of records.
   [[nodiscard]] std::uint64_t records() const noexcept { return records_; }
-  /// Vertices each record's header declares: partition weights, not yet checked.
+  /// Each record's numPoints as its header declares it (0 for Null shapes and records too
+  /// short to say), read without checking the record: weights for partitioning only.
   [[nodiscard]] std::vector<std::uint64_t> vertex_counts() const;
-  /// End of a chunk of records from `first` (before `last`) of at least `bytes` bytes.
+  /// The end of a chunk of records starting at `first` (before `last`) that holds at least
+  /// `bytes` bytes of the .shp, or `last`; from the index alone.
   [[nodiscard]] std::uint64_t chunk_end(std::uint64_t first, std::uint64_t last,
                                         std::uint64_t bytes) const;
-  /// Appends records [first, last) to `set`, fully checked.
+  /// Appends records [first, last) to `set`, one record per entry, Null shapes as empty
+  /// records. Checks each entry's offset and length against the mapped file, the record's
+  /// shape type, part and point counts against its length (before anything is allocated),
+  /// part indices and coordinates (finite; |lat| <= 90 and |lon| <= 540 for lon/lat).
+  /// Throws InputError naming the record.
   void read(std::uint64_t first, std::uint64_t last, PolygonSet& set) const;
 
  private:

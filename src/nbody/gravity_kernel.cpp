@@ -3,20 +3,27 @@
 //
 // m_j / r^3 two ways at once: AVX2 has no double rsqrt, and the one divide/square-root unit
 // needs ~3.5 cycles per interaction on Zen 3 for vsqrtpd + vdivpd. Half of the lanes use that
-// unit, as m / (r^2 sqrt(r^2)) (one square root, one divide, one multiply); the other half use
-// the float rsqrt estimate (12 bits) refined by one fifth-order Householder step on the FMA
-// pipes, which run concurrently. Both stay within a few ulp (tests/unit/nbody_gravity_test).
-// Sources are taken in blocks of Sources::source_block on every target; which way a source
-// goes depends only on j % source_block, and the accumulator lanes are summed in a fixed
-// order at the end, so a target's result depends only on the data, not on which rank or
-// thread computes it. One accumulator vector per component (not one per vector of a block):
-// AVX2 has 16 registers and per-vector accumulators spilled.
+// unit, as m / (r^2 sqrt(r^2)) (one square root, one divide, one multiply); the other half
+// start from the float rsqrt estimate and reach double precision on the FMA pipes through the
+// binomial series of (1 - e)^-3/2 (see Back), concurrently. Both stay within a few ulp
+// (tests/unit/nbody_gravity_test). The FMA pipes are what bounds the kernel on Zen 3, so
+// every multiply counts.
+// Sources are taken in blocks of Sources::source_block; which way a source goes depends only
+// on j % source_block, and the accumulator lanes are summed in a fixed order at the end, so a
+// target's result depends only on the data and the machine, not on which rank or thread
+// computes it. One accumulator vector per component (not one per vector of a block): AVX2
+// has 16 registers and per-vector accumulators spilled.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/nbody/gravity_kernel.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
 
 #include "rankwise/nbody/gravity.hpp"
 
@@ -29,7 +36,7 @@ constexpr std::size_t kDividerLanes = 8;
 
 // kTargets targets at once share each load of sources and give the out-of-order core
 // independent dependency chains (the inverse square root is a long chain).
-template <std::size_t kTargets, bool kPotential>
+template <std::size_t kTargets, bool kPotential, bool kFifth>
 class TargetGroup {
  public:
   using D = hn::ScalableTag<double>;
@@ -115,27 +122,40 @@ class TargetGroup {
     const std::size_t vecs = vectors();
     const std::size_t chains = kTargets * vecs;
     const V one = hn::Set(d_, 1.0);
-    // Estimate lanes: one fifth-order Householder step, 1/sqrt(r2) = w (1 - e)^-1/2 with
-    // e = 1 - r2 w^2, |e| < 2^-11; the series truncated after e^4 leaves 63/256 |e|^5 < 2^-59.
+    // Estimate lanes. w, the float estimate of 1/sqrt(r2), has 24 bits, so w^2 is exact in
+    // double and e = 1 - r2 w^2 is rounded once; |e| < 2^-10.9 on Zen 3 (measured over every
+    // float, bench/README). Then m/r^3 = b (1 - e)^-3/2 = b + b e P(e) with b = m w^3 and P
+    // the binomial series of ((1 - e)^-3/2 - 1)/e to e^3: 3/2 + 15/8 e + 35/16 e^2 +
+    // 315/128 e^3, remainder 693/256 e^5 < 2^-53.2 relative. Nine multiply/FMA operations
+    // from w to m/r^3 (refining w and cubing it took ten), and fewer roundings.
+    // The potential m/r = m w (1 - e)^-1/2 likewise (remainder 63/256 e^5 < 2^-56.6).
     for (std::size_t c = 0; c < chains; ++c) {
       if (UsesDivider(c % vecs, lanes)) continue;
-      const V e = hn::NegMulAdd(hn::Mul(g.r2[c], g.w[c]), g.w[c], one);
-      V p = hn::MulAdd(e, hn::Set(d_, 35.0 / 128.0), hn::Set(d_, 5.0 / 16.0));
-      p = hn::MulAdd(e, p, hn::Set(d_, 3.0 / 8.0));
-      p = hn::MulAdd(e, p, hn::Set(d_, 0.5));
-      g.w[c] = hn::MulAdd(hn::Mul(g.w[c], e), p, g.w[c]);
+      const V w = g.w[c];
+      const V w2 = hn::Mul(w, w);
+      const V e = hn::NegMulAdd(g.r2[c], w2, one);
+      const V mw = hn::Mul(g.mass[c], w);
+      const V b = hn::Mul(mw, w2);
+      V p = hn::MulAdd(e, hn::Set(d_, 315.0 / 128.0), hn::Set(d_, 35.0 / 16.0));
+      if constexpr (kFifth) {
+        p = hn::MulAdd(e, hn::MulAdd(e, hn::Set(d_, 693.0 / 256.0), hn::Set(d_, 315.0 / 128.0)),
+                       hn::Set(d_, 35.0 / 16.0));
+      }
+      p = hn::MulAdd(e, p, hn::Set(d_, 15.0 / 8.0));
+      p = hn::MulAdd(e, p, hn::Set(d_, 1.5));
+      g.w[c] = hn::MulAdd(hn::Mul(b, e), p, b);
+      if constexpr (kPotential) {
+        V q = hn::MulAdd(e, hn::Set(d_, 35.0 / 128.0), hn::Set(d_, 5.0 / 16.0));
+        q = hn::MulAdd(e, q, hn::Set(d_, 3.0 / 8.0));
+        q = hn::MulAdd(e, q, hn::Set(d_, 0.5));
+        g.mass[c] = hn::MulAdd(hn::Mul(mw, e), q, mw);
+      }
     }
     for (std::size_t c = 0; c < chains; ++c) {
       const std::size_t t = c / vecs;
-      V s;
-      if (UsesDivider(c % vecs, lanes)) {
-        s = g.w[c];  // m / r^3 and, for the potential, m / r (in g.mass) from Front
-        if constexpr (kPotential) sp_[t] = hn::Add(sp_[t], g.mass[c]);
-      } else {
-        const V minv = hn::Mul(g.mass[c], g.w[c]);
-        s = hn::Mul(minv, hn::Mul(g.w[c], g.w[c]));
-        if constexpr (kPotential) sp_[t] = hn::Add(sp_[t], minv);
-      }
+      // Every lane now holds m/r^3 in w and, for the potential, m/r in mass.
+      if constexpr (kPotential) sp_[t] = hn::Add(sp_[t], g.mass[c]);
+      const V s = g.w[c];
       sx_[t] = hn::MulAdd(g.dx[c], s, sx_[t]);
       sy_[t] = hn::MulAdd(g.dy[c], s, sy_[t]);
       sz_[t] = hn::MulAdd(g.dz[c], s, sz_[t]);
@@ -196,11 +216,11 @@ class TargetGroup {
 };
 
 // Targets [i, i + kTargets); results to out[0 .. kTargets).
-template <std::size_t kTargets, bool kPotential>
+template <std::size_t kTargets, bool kPotential, bool kFifth>
 void Targets(const double* HWY_RESTRICT x, const double* HWY_RESTRICT y,
              const double* HWY_RESTRICT z, const double* HWY_RESTRICT m, std::size_t n,
              std::size_t i, double eps2, double* ax, double* ay, double* az, double* phi) {
-  TargetGroup<kTargets, kPotential> g(x, y, z, i, eps2);
+  TargetGroup<kTargets, kPotential, kFifth> g(x, y, z, i, eps2);
   const std::size_t blocks = (n + kBlock - 1) / kBlock;
   // Blocks needing masks: those holding a target (j == i) and a partial last block.
   std::size_t masked[kTargets + 1];
@@ -220,32 +240,72 @@ void Targets(const double* HWY_RESTRICT x, const double* HWY_RESTRICT y,
   g.Finish(ax, ay, az, phi);
 }
 
-template <bool kPotential>
+template <bool kPotential, bool kFifth>
 void TargetsImpl(const double* x, const double* y, const double* z, const double* m,
                  std::size_t n, std::size_t first, std::size_t end, double eps2, double* ax,
                  double* ay, double* az, double* phi) {
   // Targets one at a time: measured fastest on Zen 3 (pairs share loads but spill more).
-  constexpr std::size_t kPair = 1;
-  std::size_t i = first;
-  for (; i + kPair <= end; i += kPair) {
+  for (std::size_t i = first; i < end; ++i) {
     const std::size_t o = i - first;
-    Targets<kPair, kPotential>(x, y, z, m, n, i, eps2, ax + o, ay + o, az + o,
-                               kPotential ? phi + o : nullptr);
+    Targets<1, kPotential, kFifth>(x, y, z, m, n, i, eps2, ax + o, ay + o, az + o,
+                                   kPotential ? phi + o : nullptr);
   }
-  if (i < end) {
-    const std::size_t o = i - first;
-    Targets<1, kPotential>(x, y, z, m, n, i, eps2, ax + o, ay + o, az + o,
-                           kPotential ? phi + o : nullptr);
+}
+
+// Largest |e| = |1 - r2 w^2| of this CPU's float reciprocal square root estimate w, over every
+// float r2 in [1, 4) (the estimate's relative error repeats with every factor of 4).
+double EstimateErrorBound() {
+  using D = hn::ScalableTag<double>;
+  const hn::Rebind<float, D> df;
+  const std::size_t lanes = hn::Lanes(df);
+  constexpr std::size_t kMax = HWY_MAX_BYTES / sizeof(double);
+  HWY_ALIGN float in[kMax];
+  HWY_ALIGN float out[kMax];
+  double worst = 0;
+  const std::uint32_t first = 0x3f800000u;  // 1.0f
+  const std::uint32_t last = 0x40800000u;   // 4.0f
+  for (std::uint32_t bits = first; bits < last; bits += static_cast<std::uint32_t>(lanes)) {
+    for (std::size_t l = 0; l < lanes; ++l) {
+      const std::uint32_t b = bits + static_cast<std::uint32_t>(l);
+      std::memcpy(&in[l], &b, sizeof b);
+    }
+    hn::Store(hn::ApproximateReciprocalSqrt(hn::Load(df, in)), df, out);
+    for (std::size_t l = 0; l < lanes; ++l) {
+      const double w = out[l];
+      const double e = std::fma(-static_cast<double>(in[l]), w * w, 1.0);
+      worst = std::max(worst, std::fabs(e));
+    }
   }
+  return worst;
+}
+
+// m/r^3 of the estimate lanes to e^3 (see Back) needs |e| < 2^-10.9 for a remainder below
+// 2^-53; CPUs with a coarser estimate (some give 1.5 * 2^-12 relative) take the e^4 term too.
+// Decided once per process: the same machine always takes the same path.
+// RANKWISE_GRAVITY_FIFTH_TERM=1 forces the e^4 term (so that tests cover that path here).
+bool NeedsFifthTerm() {
+  static const bool needs = [] {
+    const char* force = std::getenv("RANKWISE_GRAVITY_FIFTH_TERM");
+    if (force != nullptr && std::strcmp(force, "1") == 0) return true;
+    return EstimateErrorBound() >= std::exp2(-10.9);
+  }();
+  return needs;
 }
 
 void TargetsKernel(const double* x, const double* y, const double* z, const double* m,
                    std::size_t n, std::size_t first, std::size_t end, double eps2, double* ax,
                    double* ay, double* az, double* phi) {
+  const bool fifth = NeedsFifthTerm();
   if (phi != nullptr) {
-    TargetsImpl<true>(x, y, z, m, n, first, end, eps2, ax, ay, az, phi);
+    if (fifth) {
+      TargetsImpl<true, true>(x, y, z, m, n, first, end, eps2, ax, ay, az, phi);
+    } else {
+      TargetsImpl<true, false>(x, y, z, m, n, first, end, eps2, ax, ay, az, phi);
+    }
+  } else if (fifth) {
+    TargetsImpl<false, true>(x, y, z, m, n, first, end, eps2, ax, ay, az, phi);
   } else {
-    TargetsImpl<false>(x, y, z, m, n, first, end, eps2, ax, ay, az, phi);
+    TargetsImpl<false, false>(x, y, z, m, n, first, end, eps2, ax, ay, az, phi);
   }
 }
 

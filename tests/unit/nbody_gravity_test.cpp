@@ -139,6 +139,55 @@ TEST(NbodyGravity, BitsDoNotDependOnThreadsOrTargetSplit) {
 // potential must be within a few ulp of the long-double value, over r from 1e-3 to 1e3.
 // Forming r^2 in double alone costs up to ~2.3 ulp in r^-3 (and the products a few tenths
 // more each), so 6 ulp for the force and 2 for the potential is "as accurate as double allows".
+// The lanes that start from a float reciprocal square root estimate are only as good as the
+// estimate's worst error, which sits at particular float mantissas. Here every lane sees r^2
+// on a grid finer than the estimate's table over [1, 4) (its relative error repeats with
+// every factor of 4), scaled to other binades, along one axis so that r^2 = dx^2 is rounded
+// once. The limit is the same 6 ulp as above.
+TEST(NbodyGravity, EveryLaneAccurateOverEveryEstimateMantissa) {
+  const std::size_t n = Sources::source_block;
+  constexpr int kSteps = 3 * 4096;  // r^2 in [1, 4) by 2^-12
+  std::uint64_t state = 99;
+  auto uniform = [&state] {
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    return static_cast<double>((state * 2685821657736338717ull) >> 11) * 0x1p-53;
+  };
+  double worst = 0;
+  double worst_r2 = 0;
+  Bodies b;
+  b.resize(n);
+  for (std::size_t k = 1; k < n; ++k) b.x[k] = 1e6 + static_cast<double>(k);  // massless
+  b.m.assign(n, 0.0);
+  b.m[0] = 1.0;
+  for (std::size_t j = 1; j < n; ++j) {
+    b.m[j] = 1.0;
+    for (int step = 0; step < kSteps; ++step) {
+      const double scale = std::ldexp(1.0, 2 * (static_cast<int>(uniform() * 40) - 20));
+      const double r2 = (1.0 + (step + uniform()) * 0x1p-12) * scale;
+      b.x[j] = std::sqrt(r2);
+      Sources s(n);
+      s.set_masses(b.m);
+      std::copy(b.x.begin(), b.x.end(), s.x.begin());
+      double ax = 0, ay = 0, az = 0;
+      accelerations(s, 0, 1, 1.0, 0.0, {&ax, &ay, &az, nullptr}, 1);
+      const long double dx = b.x[j];
+      const long double want = 1.0L / (dx * dx);
+      const double ulp = std::nextafter(static_cast<double>(want), INFINITY) - static_cast<double>(want);
+      const double err = static_cast<double>(std::fabs(ax - want)) / ulp;
+      if (err > worst) {
+        worst = err;
+        worst_r2 = r2;
+      }
+    }
+    b.m[j] = 0.0;
+    b.x[j] = 1e6 + static_cast<double>(j);
+  }
+  EXPECT_LE(worst, 6.0) << "worst force error in ulp, at r^2 = " << worst_r2;
+  std::printf("worst error over every estimate mantissa: %.2f ulp (r^2 = %.17g)\n", worst, worst_r2);
+}
+
 TEST(NbodyGravity, EveryLaneAccurateToAFewUlp) {
   const std::size_t n = Sources::source_block * 2;
   std::uint64_t state = 12345;

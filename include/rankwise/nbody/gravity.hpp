@@ -12,8 +12,10 @@ namespace rankwise::nbody {
 /// multiple of source_block so the SIMD loop never reads past the end.
 class Sources {
  public:
-  /// Lanes of one block of sources: fixed on every SIMD target, so the rounding of each
-  /// particle's sum depends only on N (not on ranks, threads or vector width).
+  /// Lanes of one block of sources: the kernel's choice of method per source and its
+  /// summation order depend only on the source index, so the rounding of each particle's sum
+  /// does not depend on ranks or threads. (Across machines it can: the float rsqrt estimate
+  /// and the vector width differ.)
   static constexpr std::size_t source_block = 16;
 
   Sources() = default;

@@ -123,12 +123,13 @@ class TargetGroup {
     const std::size_t chains = kTargets * vecs;
     const V one = hn::Set(d_, 1.0);
     // Estimate lanes. w, the float estimate of 1/sqrt(r2), has 24 bits, so w^2 is exact in
-    // double and e = 1 - r2 w^2 is rounded once; |e| < 2^-10.9 on Zen 3 (measured over every
-    // float, bench/README). Then m/r^3 = b (1 - e)^-3/2 = b + b e P(e) with b = m w^3 and P
-    // the binomial series of ((1 - e)^-3/2 - 1)/e to e^3: 3/2 + 15/8 e + 35/16 e^2 +
-    // 315/128 e^3, remainder 693/256 e^5 < 2^-53.2 relative. Nine multiply/FMA operations
-    // from w to m/r^3 (refining w and cubing it took ten), and fewer roundings.
-    // The potential m/r = m w (1 - e)^-1/2 likewise (remainder 63/256 e^5 < 2^-56.6).
+    // double and e = 1 - r2 w^2 is rounded once; |e| < 2^-10.9 on Zen 3 (measured over
+    // every float: EstimateErrorBound). Then m/r^3 = b (1 - e)^-3/2 = b + b e P(e) with
+    // b = m w^3 and P the binomial series of ((1 - e)^-3/2 - 1)/e to e^3:
+    // 3/2 + 15/8 e + 35/16 e^2 + 315/128 e^3, remainder 693/256 e^5 < 2^-53.2 relative
+    // (kFifth adds that term). Nine multiply/FMA operations from w to m/r^3 (refining w and
+    // cubing it took ten), and fewer roundings. The potential m/r = m w (1 - e)^-1/2
+    // likewise (remainder 63/256 e^5 < 2^-56.6).
     for (std::size_t c = 0; c < chains; ++c) {
       if (UsesDivider(c % vecs, lanes)) continue;
       const V w = g.w[c];
@@ -279,10 +280,11 @@ double EstimateErrorBound() {
   return worst;
 }
 
-// m/r^3 of the estimate lanes to e^3 (see Back) needs |e| < 2^-10.9 for a remainder below
-// 2^-53; CPUs with a coarser estimate (some give 1.5 * 2^-12 relative) take the e^4 term too.
-// Decided once per process: the same machine always takes the same path.
-// RANKWISE_GRAVITY_FIFTH_TERM=1 forces the e^4 term (so that tests cover that path here).
+// The estimate lanes' series of (1 - e)^-3/2 to e^4 (see Back) needs |e| < 2^-10.9 for a
+// remainder below 2^-53; CPUs with a coarser estimate (Intel documents up to 1.5 * 2^-12
+// relative) take its fifth term, 693/256 e^5, too. Decided once per process: the same
+// machine always takes the same path. RANKWISE_GRAVITY_FIFTH_TERM=1 forces the fifth term
+// (so that the tests cover that path on this machine).
 bool NeedsFifthTerm() {
   static const bool needs = [] {
     const char* force = std::getenv("RANKWISE_GRAVITY_FIFTH_TERM");

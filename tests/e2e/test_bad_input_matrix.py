@@ -465,7 +465,7 @@ def test_bad_input(tmp_path, case, ranks, checkpoint):
     assert leftovers == [], leftovers
 
 
-@pytest.mark.parametrize("ranks", [1, 2])
+@pytest.mark.parametrize("ranks", RANKS)
 @pytest.mark.parametrize("sub,extra", [("pi", ["--terms", "100"]),
                                        ("nbody", SMALL_NBODY),
                                        ("polygons", ["--generate", "4"])])

@@ -57,6 +57,18 @@ class TargetGroup {
 
   static std::size_t vectors() { return kBlock / hn::Lanes(D()); }
 
+  // The running sums of target t, to continue them over a later tile of sources.
+  struct Sums {
+    V x, y, z, p;
+  };
+  Sums Save(std::size_t t) const { return {sx_[t], sy_[t], sz_[t], sp_[t]}; }
+  void Restore(std::size_t t, const Sums& s) {
+    sx_[t] = s.x;
+    sy_[t] = s.y;
+    sz_[t] = s.z;
+    sp_[t] = s.p;
+  }
+
   // Lanes [0, kDividerLanes) of each block use the divide/square-root unit, the others the
   // float estimate refined on the FMA pipes: the two run in parallel on the core. Which method
   // a source gets depends only on j % kBlock, the same for every rank, thread and target.
@@ -217,13 +229,14 @@ class TargetGroup {
 };
 
 // Targets [i, i + kTargets); results to out[0 .. kTargets).
+// Sources in blocks [b0, b1) for the targets of g (first target i): the blocks holding a
+// target (j == i) and a partial last block are masked.
 template <std::size_t kTargets, bool kPotential, bool kFifth>
-void Targets(const double* HWY_RESTRICT x, const double* HWY_RESTRICT y,
-             const double* HWY_RESTRICT z, const double* HWY_RESTRICT m, std::size_t n,
-             std::size_t i, double eps2, double* ax, double* ay, double* az, double* phi) {
-  TargetGroup<kTargets, kPotential, kFifth> g(x, y, z, i, eps2);
+HWY_INLINE void Sweep(TargetGroup<kTargets, kPotential, kFifth>& g, const double* HWY_RESTRICT x,
+                      const double* HWY_RESTRICT y, const double* HWY_RESTRICT z,
+                      const double* HWY_RESTRICT m, std::size_t n, std::size_t i, std::size_t b0,
+                      std::size_t b1) {
   const std::size_t blocks = (n + kBlock - 1) / kBlock;
-  // Blocks needing masks: those holding a target (j == i) and a partial last block.
   std::size_t masked[kTargets + 1];
   std::size_t count = 0;
   for (std::size_t t = 0; t < kTargets; ++t) {
@@ -231,25 +244,46 @@ void Targets(const double* HWY_RESTRICT x, const double* HWY_RESTRICT y,
     if (count == 0 || masked[count - 1] != b) masked[count++] = b;
   }
   if (n % kBlock != 0 && masked[count - 1] != blocks - 1) masked[count++] = blocks - 1;
-  std::size_t b = 0;
+  std::size_t b = b0;
   for (std::size_t q = 0; q < count; ++q) {
+    if (masked[q] < b0 || masked[q] >= b1) continue;
     g.Blocks(x, y, z, m, b, masked[q], n);
     g.MaskedBlock(x, y, z, m, masked[q] * kBlock, n);
     b = masked[q] + 1;
   }
-  g.Blocks(x, y, z, m, b, blocks, n);
-  g.Finish(ax, ay, az, phi);
+  g.Blocks(x, y, z, m, b, b1, n);
 }
+
+// Sources in tiles of kTileBlocks blocks (2048 sources, 64 KiB of x, y, z, m: they stay in
+// L2 while every target of the range goes over them). Each target's sums are saved between
+// tiles and continued in the same order, so tiling changes no bit of any result.
+constexpr std::size_t kTileBlocks = 128;
+constexpr std::size_t kTileTargets = 32;
 
 template <bool kPotential, bool kFifth>
 void TargetsImpl(const double* x, const double* y, const double* z, const double* m,
                  std::size_t n, std::size_t first, std::size_t end, double eps2, double* ax,
                  double* ay, double* az, double* phi) {
   // Targets one at a time: measured fastest on Zen 3 (pairs share loads but spill more).
-  for (std::size_t i = first; i < end; ++i) {
-    const std::size_t o = i - first;
-    Targets<1, kPotential, kFifth>(x, y, z, m, n, i, eps2, ax + o, ay + o, az + o,
-                                   kPotential ? phi + o : nullptr);
+  using Group = TargetGroup<1, kPotential, kFifth>;
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  for (std::size_t t0 = first; t0 < end; t0 += kTileTargets) {
+    const std::size_t t1 = end - t0 < kTileTargets ? end : t0 + kTileTargets;
+    typename Group::Sums sums[kTileTargets];
+    for (std::size_t b0 = 0; b0 < blocks; b0 += kTileBlocks) {
+      const std::size_t b1 = blocks - b0 < kTileBlocks ? blocks : b0 + kTileBlocks;
+      for (std::size_t i = t0; i < t1; ++i) {
+        Group g(x, y, z, i, eps2);
+        if (b0 > 0) g.Restore(0, sums[i - t0]);
+        Sweep(g, x, y, z, m, n, i, b0, b1);
+        if (b1 < blocks) {
+          sums[i - t0] = g.Save(0);
+        } else {
+          const std::size_t o = i - first;
+          g.Finish(ax + o, ay + o, az + o, kPotential ? phi + o : nullptr);
+        }
+      }
+    }
   }
 }
 

@@ -133,12 +133,34 @@ TEST(NbodyGravity, BitsDoNotDependOnThreadsOrTargetSplit) {
   }
 }
 
-// One interaction at a time, in every source lane of a block (the kernel sends some lanes
-// through the divide/square-root unit and others through the refined float estimate): body 0
-// at the origin, one unit mass at source index j, every other source massless. Each force and
-// potential must be within a few ulp of the long-double value, over r from 1e-3 to 1e3.
-// Forming r^2 in double alone costs up to ~2.3 ulp in r^-3 (and the products a few tenths
-// more each), so 6 ulp for the force and 2 for the potential is "as accurate as double allows".
+// The kernel goes over the sources in tiles of 2048 and continues each target's sums from
+// one tile to the next: targets in every tile, at tile edges, and the last partial block,
+// against the long-double reference; and the same bits whichever targets are computed with it.
+TEST(NbodyGravity, SourcesBeyondOneTileMatchReferenceAndKeepTheirBits) {
+  const Bodies b = plummer_sphere(2 * 2048 + 37, 11, 1.0);
+  const Sources s = sources_of(b);
+  const double eps = 0.01;
+  const Result all = evaluate(s, 1.0, eps, 2);
+  for (std::size_t i : {0u, 1u, 2047u, 2048u, 2049u, 4095u, 4096u, 4132u}) {
+    long double ref[4];
+    reference(b, 1.0, eps, i, ref);
+    const long double scale = std::sqrt(ref[0] * ref[0] + ref[1] * ref[1] + ref[2] * ref[2]);
+    EXPECT_NEAR(all.ax[i], static_cast<double>(ref[0]), 1e-13 * static_cast<double>(scale)) << i;
+    EXPECT_NEAR(all.ay[i], static_cast<double>(ref[1]), 1e-13 * static_cast<double>(scale)) << i;
+    EXPECT_NEAR(all.az[i], static_cast<double>(ref[2]), 1e-13 * static_cast<double>(scale)) << i;
+    EXPECT_NEAR(all.phi[i], static_cast<double>(ref[3]), 1e-14 * std::fabs(static_cast<double>(ref[3])));
+  }
+  for (std::size_t first : {0u, 2040u, 4100u}) {
+    const Result piece = evaluate(s, 1.0, eps, 1, first, 33);
+    for (std::size_t k = 0; k < 33; ++k) {
+      ASSERT_EQ(piece.ax[k], all.ax[first + k]);
+      ASSERT_EQ(piece.ay[k], all.ay[first + k]);
+      ASSERT_EQ(piece.az[k], all.az[first + k]);
+      ASSERT_EQ(piece.phi[k], all.phi[first + k]);
+    }
+  }
+}
+
 // The lanes that start from a float reciprocal square root estimate are only as good as the
 // estimate's worst error, which sits at particular float mantissas. Here every lane sees r^2
 // on a grid finer than the estimate's table over [1, 4) (its relative error repeats with
@@ -188,6 +210,12 @@ TEST(NbodyGravity, EveryLaneAccurateOverEveryEstimateMantissa) {
   std::printf("worst error over every estimate mantissa: %.2f ulp (r^2 = %.17g)\n", worst, worst_r2);
 }
 
+// One interaction at a time, in every source lane of a block (the kernel sends some lanes
+// through the divide/square-root unit and others through the refined float estimate): body 0
+// at the origin, one unit mass at source index j, every other source massless. Each force and
+// potential must be within a few ulp of the long-double value, over r from 1e-3 to 1e3.
+// Forming r^2 in double alone costs up to ~2.3 ulp in r^-3 (and the products a few tenths
+// more each), so 6 ulp for the force and 2 for the potential is "as accurate as double allows".
 TEST(NbodyGravity, EveryLaneAccurateToAFewUlp) {
   const std::size_t n = Sources::source_block * 2;
   std::uint64_t state = 12345;

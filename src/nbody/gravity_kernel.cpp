@@ -228,7 +228,6 @@ class TargetGroup {
   V sx_[kTargets], sy_[kTargets], sz_[kTargets], sp_[kTargets];
 };
 
-// Targets [i, i + kTargets); results to out[0 .. kTargets).
 // Sources in blocks [b0, b1) for the targets of g (first target i): the blocks holding a
 // target (j == i) and a partial last block are masked.
 template <std::size_t kTargets, bool kPotential, bool kFifth>
@@ -254,10 +253,11 @@ HWY_INLINE void Sweep(TargetGroup<kTargets, kPotential, kFifth>& g, const double
   g.Blocks(x, y, z, m, b, b1, n);
 }
 
-// Sources in tiles of kTileBlocks blocks (2048 sources, 64 KiB of x, y, z, m: they stay in
-// L2 while every target of the range goes over them). Each target's sums are saved between
+// Sources in tiles of kTileBlocks blocks (4096 sources, 128 KiB of x, y, z, m: they stay in
+// Zen 3's 512 KiB L2 while every target of the range goes over them; 64 KiB tiles cost more
+// in pipeline restarts than they gained). Each target's sums are saved between
 // tiles and continued in the same order, so tiling changes no bit of any result.
-constexpr std::size_t kTileBlocks = 128;
+constexpr std::size_t kTileBlocks = 256;
 constexpr std::size_t kTileTargets = 32;
 
 template <bool kPotential, bool kFifth>

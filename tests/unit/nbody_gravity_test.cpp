@@ -61,6 +61,17 @@ void reference(const Bodies& b, double G, double eps, std::size_t i, long double
   out[3] = G * phi;
 }
 
+// xorshift64*: a reproducible uniform double in [0, 1).
+struct Uniform {
+  std::uint64_t state;
+  double operator()() {
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    return static_cast<double>((state * 2685821657736338717ull) >> 11) * 0x1p-53;
+  }
+};
+
 void expect_matches_reference(const Bodies& b, double G, double eps) {
   const Result r = evaluate(sources_of(b), G, eps, 1);
   for (std::size_t i = 0; i < b.size(); ++i) {
@@ -169,13 +180,7 @@ TEST(NbodyGravity, SourcesBeyondOneTileMatchReferenceAndKeepTheirBits) {
 TEST(NbodyGravity, EveryLaneAccurateOverEveryEstimateMantissa) {
   const std::size_t n = Sources::source_block;
   constexpr int kSteps = 3 * 4096;  // r^2 in [1, 4) by 2^-12
-  std::uint64_t state = 99;
-  auto uniform = [&state] {
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    return static_cast<double>((state * 2685821657736338717ull) >> 11) * 0x1p-53;
-  };
+  Uniform uniform{99};
   double worst = 0;
   double worst_r2 = 0;
   Bodies b;
@@ -218,13 +223,7 @@ TEST(NbodyGravity, EveryLaneAccurateOverEveryEstimateMantissa) {
 // more each), so 6 ulp for the force and 2 for the potential is "as accurate as double allows".
 TEST(NbodyGravity, EveryLaneAccurateToAFewUlp) {
   const std::size_t n = Sources::source_block * 2;
-  std::uint64_t state = 12345;
-  auto uniform = [&state] {  // xorshift64*, in [0, 1)
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    return static_cast<double>((state * 2685821657736338717ull) >> 11) * 0x1p-53;
-  };
+  Uniform uniform{12345};
   double worst_force = 0;
   double worst_phi = 0;
   for (std::size_t j = 1; j < n; ++j) {

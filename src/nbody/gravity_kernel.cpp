@@ -6,8 +6,8 @@
 // unit, as m / (r^2 sqrt(r^2)) (one square root, one divide, one multiply); the other half
 // start from the float rsqrt estimate and reach double precision on the FMA pipes through the
 // binomial series of (1 - e)^-3/2 (see Back), concurrently. Both stay within a few ulp
-// (tests/unit/nbody_gravity_test). The FMA pipes are what bounds the kernel on Zen 3, so
-// every multiply counts.
+// (tests/unit/nbody_gravity_test). On Zen 3 every multiply/FMA counts: each one removed
+// per vector gave about a cycle per block (docs/performance.md).
 // Sources are taken in blocks of Sources::source_block; which way a source goes depends only
 // on j % source_block, and the accumulator lanes are summed in a fixed order at the end, so a
 // target's result depends only on the data and the machine, not on which rank or thread

@@ -149,11 +149,9 @@ class TargetGroup {
       const V e = hn::NegMulAdd(g.r2[c], w2, one);
       const V mw = hn::Mul(g.mass[c], w);
       const V b = hn::Mul(mw, w2);
-      V p = hn::MulAdd(e, hn::Set(d_, 315.0 / 128.0), hn::Set(d_, 35.0 / 16.0));
-      if constexpr (kFifth) {
-        p = hn::MulAdd(e, hn::MulAdd(e, hn::Set(d_, 693.0 / 256.0), hn::Set(d_, 315.0 / 128.0)),
-                       hn::Set(d_, 35.0 / 16.0));
-      }
+      const V c3 = kFifth ? hn::MulAdd(e, hn::Set(d_, 693.0 / 256.0), hn::Set(d_, 315.0 / 128.0))
+                          : hn::Set(d_, 315.0 / 128.0);
+      V p = hn::MulAdd(e, c3, hn::Set(d_, 35.0 / 16.0));
       p = hn::MulAdd(e, p, hn::Set(d_, 15.0 / 8.0));
       p = hn::MulAdd(e, p, hn::Set(d_, 1.5));
       g.w[c] = hn::MulAdd(hn::Mul(b, e), p, b);

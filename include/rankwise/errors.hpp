@@ -6,7 +6,12 @@
 namespace rankwise {
 
 /// Process exit codes: documented in README ("Exit codes").
-enum class ExitCode : int { ok = 0, failure = 1, usage = 2 };
+/// 75 (EX_TEMPFAIL): stopped early on request with what is needed to continue; 128 + N: stopped
+/// by signal N with nothing to continue from.
+enum class ExitCode : int { ok = 0, failure = 1, usage = 2, stopped = 75 };
+
+/// The exit code for a run ended by `signal` (128 + signal, as shells report it).
+[[nodiscard]] inline ExitCode signal_exit(int signal) { return static_cast<ExitCode>(128 + signal); }
 
 /// Base of every rankwise error: carries the exit code the process should end with.
 class Error : public std::runtime_error {
@@ -40,6 +45,12 @@ class IoError : public Error {
 
 /// A run that cannot fit in memory or exceeds a documented limit.
 class ResourceError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A run stopped by a signal or the time limit (the message says what was kept).
+class Stopped : public Error {
  public:
   using Error::Error;
 };

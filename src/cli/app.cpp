@@ -11,6 +11,8 @@
 #include "rankwise/build_info.hpp"
 #include "rankwise/cli/parse.hpp"
 #include "rankwise/cli/subcommands.hpp"
+#include "rankwise/driver/stop_point.hpp"
+#include "rankwise/io/output_path.hpp"
 #include "rankwise/errors.hpp"
 #include "rankwise/io/provenance.hpp"
 
@@ -89,7 +91,12 @@ void add_common_options(CLI::App& sub, CommonText& common, const std::string& de
   sub.add_flag("--overwrite", common.overwrite, "Replace an existing output file");
   sub.add_option("--threads", common.threads,
                  "OpenMP threads per rank (default: OMP_NUM_THREADS, else 1)");
-  sub.add_flag("-q,--quiet", common.quiet, "Print nothing but errors");
+  sub.add_flag("-q,--quiet", common.quiet, "Print nothing but errors and warnings");
+  sub.add_flag("--force", common.force,
+               "Write even if the output looks larger than the free disk space");
+  sub.add_option("--time-limit", common.time_limit,
+                 "Wall time the job may take, e.g. 3600, 90m, 12:00:00 (default: from Slurm's "
+                 "SLURM_JOB_END_TIME or PBS_WALLTIME); nbody checkpoints and stops before it");
 }
 
 driver::CommonOptions CommonText::validate() const {
@@ -97,6 +104,8 @@ driver::CommonOptions CommonText::validate() const {
   o.output = output;
   o.overwrite = overwrite;
   o.quiet = quiet;
+  o.force = force;
+  if (!time_limit.empty()) o.time_limit = driver::parse_duration(time_limit, "--time-limit");
   o.threads = threads.empty() ? default_threads()
                               : static_cast<int>(parse_count(threads, "--threads", 4096));
   return o;

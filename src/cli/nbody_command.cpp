@@ -3,6 +3,7 @@
 
 #include "rankwise/cli/parse.hpp"
 #include "rankwise/cli/subcommands.hpp"
+#include "rankwise/driver/stop_point.hpp"
 #include "rankwise/nbody/nbody_driver.hpp"
 
 namespace rankwise::cli {
@@ -22,6 +23,7 @@ struct NbodyText {
   std::string checkpoint;
   std::string checkpoint_every;
   std::string restart;
+  std::string checkpoint_walltime;
 };
 
 // Largest N: per-rank counts of packed diagnostics (8 doubles per particle) are MPI ints.
@@ -39,7 +41,14 @@ nbody::NbodyOptions validate(const NbodyText& t) {
                      " frames requested; at most " + std::to_string(kMaxFrames) +
                      " (raise --snapshot-every)");
   }
-  if (!t.restart.empty()) {
+  if (t.restart == "auto") {
+    if (t.checkpoint.empty()) {
+      throw UsageError("--restart auto: needs --checkpoint PATH (the checkpoint to continue from "
+                       "if it exists, and to write)");
+    }
+    o.restart_auto = true;
+  }
+  if (!t.restart.empty() && !o.restart_auto) {
     // The physics comes from the checkpoint: a second opinion could only disagree.
     const std::pair<const std::string*, const char*> fixed[] = {
         {&t.ic, "--ic"},     {&t.particles, "--particles"},   {&t.seed, "--seed"},
@@ -73,10 +82,18 @@ nbody::NbodyOptions validate(const NbodyText& t) {
     }
     if (!t.integrator.empty()) o.integrator = nbody::parse_integrator(t.integrator, "--integrator");
     if (!t.dt.empty()) o.dt = parse_real(t.dt, "--dt", true);
+    o.given_dt = !t.dt.empty();
+    o.given_integrator = !t.integrator.empty();
+    o.given_G = !t.G.empty();
+    o.given_softening = !t.softening.empty();
   }
   if (!t.checkpoint_every.empty()) {
     if (t.checkpoint.empty()) throw UsageError("--checkpoint-every: needs --checkpoint PATH");
     o.checkpoint_every = parse_count(t.checkpoint_every, "--checkpoint-every");
+  }
+  if (!t.checkpoint_walltime.empty()) {
+    if (t.checkpoint.empty()) throw UsageError("--checkpoint-walltime: needs --checkpoint PATH");
+    o.checkpoint_walltime = driver::parse_duration(t.checkpoint_walltime, "--checkpoint-walltime");
   }
   o.checkpoint = t.checkpoint;
   return o;
@@ -94,6 +111,10 @@ Subcommand make_nbody_command(CLI::App& app) {
       "  rankwise nbody --ic kepler.h5 --dt 1e-3 --steps 10000 --snapshot-every 100\n"
       "  rankwise nbody --particles 8192 --steps 500 --checkpoint ck.h5 --checkpoint-every 100\n"
       "  mpiexec -n 4 rankwise nbody --restart ck.h5 --steps 1000 -o continued.h5\n"
+      "  rankwise nbody --steps 100000 --checkpoint ck.h5 --checkpoint-walltime 30m --restart auto\n"
+      "A signal (SIGTERM, SIGINT, SIGUSR1/2) or the time limit (--time-limit, Slurm, PBS)\n"
+      "checkpoints, keeps the frames so far (completed = 0) and exits 75; --restart auto\n"
+      "continues to the same final output as an uninterrupted run.\n"
       "Output: /nbody/{time,positions,velocities,masses,energy,...} plus an XDMF sidecar\n"
       "(run.h5 -> run.xdmf) that ParaView and VisIt open directly. See docs/nbody.md.");
   sub->add_option("--ic", text->ic, "uniform | plummer | FILE.h5 (default plummer)");
@@ -113,7 +134,11 @@ Subcommand make_nbody_command(CLI::App& app) {
                   "Write the full state to PATH (atomically) at the last step");
   sub->add_option("--checkpoint-every", text->checkpoint_every,
                   "Also checkpoint every K steps");
-  sub->add_option("--restart", text->restart, "Continue from a checkpoint until --steps");
+  sub->add_option("--checkpoint-walltime", text->checkpoint_walltime,
+                  "Also checkpoint whenever this much wall time passed: 600, 30m, 2h");
+  sub->add_option("--restart", text->restart,
+                  "Continue from a checkpoint until --steps; 'auto': from --checkpoint if it "
+                  "exists, else start (the same command starts and continues a job)");
   add_common_options(*sub, text->common, "rankwise-nbody.h5");
 
   return {sub, [text](const parallel::Comm& comm, const std::string& command_line) {

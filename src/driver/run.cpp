@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "rankwise/errors.hpp"
 #include "rankwise/io/provenance.hpp"
+#include "rankwise/process/shutdown.hpp"
 
 namespace rankwise::driver {
 
@@ -14,7 +16,34 @@ Run::Run(const parallel::Comm& comm, CommonOptions options, std::string command_
     : comm_(comm),
       options_(std::move(options)),
       command_line_(std::move(command_line)),
-      start_(timing::now()) {}
+      start_(timing::now()) {
+  process::install_signal_handlers();
+}
+
+StopPolicy Run::stop_policy() const {
+  if (options_.time_limit > 0) {
+    StopPolicy p;
+    p.time_limit = options_.time_limit;
+    p.time_limit_source = "--time-limit";
+    return p;
+  }
+  // Root reads the environment and the clock; every rank plans with the same numbers.
+  StopPolicy p = policy_from_environment(elapsed());
+  std::vector<double> limit{p.time_limit};
+  comm_.broadcast(limit);
+  p.time_limit = limit[0];
+  comm_.broadcast(p.time_limit_source);
+  return p;
+}
+
+void Run::stop_if_signalled() const {
+  comm_.agreed([] {
+    if (const int sig = process::pending_signal(); sig != 0) {
+      throw Stopped("stopped by " + process::signal_name(sig) + "; nothing written",
+                    signal_exit(sig));
+    }
+  });
+}
 
 Run::~Run() = default;
 
@@ -28,8 +57,13 @@ void Run::say(const std::string& line) const {
   }
 }
 
-void Run::reserve_output() {
-  output_ = std::make_unique<io::OutputPath>(options_.output, options_.overwrite, comm_);
+void Run::reserve_output(double estimated_bytes) {
+  io::OutputRules rules;
+  rules.overwrite = options_.overwrite || replace_;
+  rules.estimated_bytes = estimated_bytes;
+  rules.force = options_.force;
+  rules.keep_on_signal = keep_on_signal_;
+  output_ = std::make_unique<io::OutputPath>(options_.output, rules, comm_);
 }
 
 namespace {
@@ -50,6 +84,7 @@ void write_timings(io::Group& root, const parallel::Comm& comm, const timing::Ph
 
 void Run::write_output(const std::function<void(io::Group& root)>& fill) {
   if (!output_) reserve_output();
+  if (!keep_on_signal_) stop_if_signalled();
   double mark = timing::now();
   comm_.agreed([] {});  // every rank arrives healthy before the collective file operations
   {

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 #include <numeric>
+#include <utility>
 
 #include "rankwise/driver/memory.hpp"
 #include "rankwise/errors.hpp"
@@ -64,6 +65,17 @@ Handle string_type(std::size_t length) {
   return t;
 }
 
+// collective in a parallel file: run one HDF5 operation and agree on its outcome, so that a
+// failure on one rank (a full disk) becomes the same error on every rank instead of leaving the
+// others waiting in the next collective call.
+template <class F>
+auto collectively(const parallel::Comm* comm, F&& f) {
+  if (comm == nullptr) return f();
+  return comm->agreed(f);
+}
+
+bool g_abandoned = false;
+
 Handle scalar_space() { return Handle(check(H5Screate(H5S_SCALAR), "H5Screate")); }
 
 // Attributes: replace if present (so a re-written attribute never fails).
@@ -113,6 +125,12 @@ Handle& Handle::operator=(Handle&& other) noexcept {
   return *this;
 }
 
+std::int64_t Handle::release() noexcept {
+  const std::int64_t id = id_;
+  id_ = -1;
+  return id;
+}
+
 void Handle::close() {
   if (id_ < 0) return;
   const hid_t id = id_;
@@ -145,6 +163,7 @@ void Dataset::write_block(std::span<const T> data, const Dims& start, const Dims
   if (!count.empty() && n != data.size()) {
     throw IoError("write_block: data size does not match the block");
   }
+  collectively(comm_, [&] {
   Handle fspace(check(H5Dget_space(h_.get()), "H5Dget_space"));
   const auto hs = to_hsize(start);
   const auto hc = to_hsize(count);
@@ -163,11 +182,12 @@ void Dataset::write_block(std::span<const T> data, const Dims& start, const Dims
   Handle xfer = transfer_plist(comm_);
   check(H5Dwrite(h_.get(), native_type<T>(), mspace.get(), fspace.get(), xfer.get(), data.data()),
         "H5Dwrite");
+  });
 }
 
 void Dataset::extend(const Dims& dims) {
   const auto hd = to_hsize(dims);
-  check(H5Dset_extent(h_.get(), hd.data()), "H5Dset_extent");
+  collectively(comm_, [&] { check(H5Dset_extent(h_.get(), hd.data()), "H5Dset_extent"); });
 }
 
 namespace {
@@ -213,6 +233,24 @@ std::vector<T> Dataset::read() const {
   return out;
 }
 
+template <Storable T>
+std::vector<T> Dataset::read_block(const Dims& start, const Dims& count) const {
+  const std::uint64_t n =
+      std::accumulate(count.begin(), count.end(), std::uint64_t{1}, std::multiplies<>());
+  std::vector<T> out(n);
+  if (n == 0) return out;
+  Handle fspace(check(H5Dget_space(h_.get()), "H5Dget_space"));
+  const auto hs = to_hsize(start);
+  const auto hc = to_hsize(count);
+  check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, hs.data(), nullptr, hc.data(), nullptr),
+        "H5Sselect_hyperslab");
+  Handle mspace(check(H5Screate_simple(static_cast<int>(hc.size()), hc.data(), nullptr),
+                      "H5Screate_simple"));
+  check(H5Dread(h_.get(), native_type<T>(), mspace.get(), fspace.get(), H5P_DEFAULT, out.data()),
+        "H5Dread");
+  return out;
+}
+
 std::vector<std::string> Dataset::read_strings() const {
   Handle type(check(H5Dget_type(h_.get()), "H5Dget_type"));
   if (H5Tget_class(type.get()) != H5T_STRING) throw InputError("dataset is not a string dataset");
@@ -251,21 +289,23 @@ bool Dataset::is_float() const {
 }
 
 void Dataset::attribute(const std::string& name, const std::string& value) {
-  write_string_attribute(h_.get(), name, value);
+  collectively(comm_, [&] { write_string_attribute(h_.get(), name, value); });
 }
 void Dataset::attribute(const std::string& name, double value) {
-  write_attribute(h_.get(), name, H5T_NATIVE_DOUBLE, &value);
+  collectively(comm_, [&] { write_attribute(h_.get(), name, H5T_NATIVE_DOUBLE, &value); });
 }
 void Dataset::attribute(const std::string& name, std::int64_t value) {
-  write_attribute(h_.get(), name, H5T_NATIVE_INT64, &value);
+  collectively(comm_, [&] { write_attribute(h_.get(), name, H5T_NATIVE_INT64, &value); });
 }
 
 // ---- Group ---------------------------------------------------------------------------------
 
 Group Group::create_group(const std::string& name) {
-  return {Handle(check(H5Gcreate2(h_.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                       "create group " + name)),
-          comm_};
+  Handle h = collectively(comm_, [&] {
+    return Handle(check(H5Gcreate2(h_.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                        "create group " + name));
+  });
+  return {std::move(h), comm_};
 }
 
 Group Group::open_group(const std::string& name) const {
@@ -306,10 +346,12 @@ Dataset Group::create_dataset(const std::string& name, const Dims& dims, const D
   check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
   Handle space(check(H5Screate_simple(static_cast<int>(hd.size()), hd.data(), maxd.data()),
                      "H5Screate_simple"));
-  return Dataset(Handle(check(H5Dcreate2(h_.get(), name.c_str(), native_type<T>(), space.get(),
-                                         H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                              "create dataset " + name)),
-                 comm_);
+  Handle h = collectively(comm_, [&] {
+    return Handle(check(H5Dcreate2(h_.get(), name.c_str(), native_type<T>(), space.get(),
+                                   H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                        "create dataset " + name));
+  });
+  return Dataset(std::move(h), comm_);
 }
 
 Dataset Group::open_dataset(const std::string& name) const {
@@ -342,6 +384,7 @@ void Group::write_string_rows(const std::string& name, const std::vector<std::st
   std::uint64_t len = 1;
   for (const auto& s : local) len = std::max<std::uint64_t>(len, s.size());
   if (comm_ != nullptr) len = comm_->max(len);
+  collectively(comm_, [&] {
   Handle type = string_type(len);
   const hsize_t total = total_rows;
   Handle space(check(H5Screate_simple(1, &total, nullptr), "H5Screate_simple"));
@@ -366,6 +409,7 @@ void Group::write_string_rows(const std::string& name, const std::vector<std::st
   Handle xfer = transfer_plist(comm_);
   check(H5Dwrite(ds.get(), type.get(), mspace.get(), space.get(), xfer.get(), buf.data()),
         "H5Dwrite " + name);
+  });
 }
 
 void Group::write_strings_root(const std::string& name, const std::vector<std::string>& values) {
@@ -376,16 +420,16 @@ void Group::write_strings_root(const std::string& name, const std::vector<std::s
 }
 
 void Group::attribute(const std::string& name, const std::string& value) {
-  write_string_attribute(h_.get(), name, value);
+  collectively(comm_, [&] { write_string_attribute(h_.get(), name, value); });
 }
 void Group::attribute(const std::string& name, double value) {
-  write_attribute(h_.get(), name, H5T_NATIVE_DOUBLE, &value);
+  collectively(comm_, [&] { write_attribute(h_.get(), name, H5T_NATIVE_DOUBLE, &value); });
 }
 void Group::attribute(const std::string& name, std::int64_t value) {
-  write_attribute(h_.get(), name, H5T_NATIVE_INT64, &value);
+  collectively(comm_, [&] { write_attribute(h_.get(), name, H5T_NATIVE_INT64, &value); });
 }
 void Group::attribute(const std::string& name, std::uint64_t value) {
-  write_attribute(h_.get(), name, H5T_NATIVE_UINT64, &value);
+  collectively(comm_, [&] { write_attribute(h_.get(), name, H5T_NATIVE_UINT64, &value); });
 }
 
 std::string Group::string_attribute(const std::string& name) const {
@@ -431,9 +475,12 @@ File File::create_parallel(const std::string& path, const parallel::Comm& comm) 
         "H5Pset_fapl_mpio");
   check(H5Pset_all_coll_metadata_ops(fapl.get(), true), "H5Pset_all_coll_metadata_ops");
   check(H5Pset_coll_metadata_write(fapl.get(), true), "H5Pset_coll_metadata_write");
-  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-  if (id < 0) throw IoError("cannot create HDF5 file '" + path + "'");
-  return {Handle(id), &comm};
+  Handle h = comm.agreed([&] {
+    const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+    if (id < 0) throw IoError("cannot create HDF5 file '" + path + "'");
+    return Handle(id);
+  });
+  return {std::move(h), &comm};
 }
 
 File File::open_read(const std::string& path) {
@@ -457,7 +504,22 @@ Group File::root() const {
   return {Handle(check(H5Gopen2(h_.get(), "/", H5P_DEFAULT), "open /")), comm_};
 }
 
-void File::close() { h_.close(); }
+void File::close() {
+  collectively(comm_, [&] { h_.close(); });
+}
+
+File::~File() {
+  // A parallel file not closed by close() is one whose writing failed (or was interrupted):
+  // closing it would be a collective flush that a failing rank may not join (a hang) or that
+  // works on broken state (a crash). It is left open, the process must not finalise HDF5 or
+  // MPI (see abandoned_files()), and its temporary name is removed by its owner.
+  if (h_.valid() && comm_ != nullptr) {
+    (void)h_.release();
+    g_abandoned = true;
+  }
+}
+
+bool abandoned_files() noexcept { return g_abandoned; }
 
 std::string hdf5_version() {
   unsigned major = 0, minor = 0, release = 0;
@@ -469,6 +531,7 @@ std::string hdf5_version() {
 #define RANKWISE_H5_INSTANTIATE(T)                                                             \
   template void Dataset::write_block<T>(std::span<const T>, const Dims&, const Dims&);         \
   template std::vector<T> Dataset::read<T>() const;                                            \
+  template std::vector<T> Dataset::read_block<T>(const Dims&, const Dims&) const;              \
   template Dataset Group::create_dataset<T>(const std::string&, const Dims&, const Dims&);      \
   template void Group::write_root<T>(const std::string&, std::span<const T>, const Dims&);     \
   template void Group::write_rows<T>(const std::string&, std::span<const T>, std::uint64_t,    \

@@ -27,7 +27,7 @@ std::vector<double> read_rows(const io::Group& g, const std::string& path,
 void write_checkpoint(const std::string& path, const parallel::Comm& comm,
                       const Checkpoint& h, const State& state, std::span<const double> masses,
                       parallel::BlockRange own) {
-  io::OutputPath out(path, true, comm);
+  io::OutputPath out(path, {.overwrite = true, .keep_on_signal = true}, comm);
   {
     io::File file = io::File::create_parallel(out.temporary(), comm);
     {

@@ -5,12 +5,17 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
+#include <optional>
 
 #include "rankwise/driver/memory.hpp"
 #include "rankwise/errors.hpp"
 #include "rankwise/nbody/checkpoint.hpp"
 #include "rankwise/nbody/distributed_gravity.hpp"
 #include "rankwise/nbody/initial_conditions.hpp"
+#include "rankwise/nbody/resume.hpp"
+#include "rankwise/io/output_path.hpp"
+#include "rankwise/process/shutdown.hpp"
 #include "rankwise/nbody/trajectory.hpp"
 #include "rankwise/nbody/xdmf.hpp"
 
@@ -32,6 +37,9 @@ void check_fits(std::uint64_t n, const parallel::Comm& comm) {
 // collective: the state to start from, identical on every rank.
 Checkpoint initial_state(const NbodyOptions& o, const parallel::Comm& comm) {
   if (o.source == Source::restart) {
+    comm.agreed([&] {
+      if (comm.is_root()) io::check_regular_file(o.path, "--restart");
+    });
     Checkpoint c = load_checkpoint(o.path, comm);
     if (c.step >= o.steps) {
       throw CollectiveError("--steps: the checkpoint '" + o.path + "' is at step " +
@@ -46,6 +54,7 @@ Checkpoint initial_state(const NbodyOptions& o, const parallel::Comm& comm) {
   c.gravity = o.gravity;
   if (o.source == Source::file) {
     comm.agreed([&] {
+      if (comm.is_root()) io::check_regular_file(o.path, "--ic");
       if (comm.is_root()) c.bodies = read_initial_conditions(o.path);
     });
     broadcast(c.bodies, comm);
@@ -97,16 +106,54 @@ struct Outcome {
   std::vector<double> times;       // of the frames written
   double loop_seconds = 0;         // wall time of the step loop
   std::uint64_t evaluations = 0;   // force evaluations in the step loop
+  std::uint64_t last_step = 0;     // the step the state reached
+  driver::Decision stop;           // action == stop: ended early (signal, time limit)
+  std::string nonfinite;           // non-empty: the state became NaN/Inf (the message)
+  std::uint64_t checkpoint_step = 0;  // last checkpoint written (0: none)
 };
 
+// True if this rank's rows are all finite; otherwise `row` is the first bad one.
+bool finite_rows(const State& s, std::uint64_t& row) {
+  for (const Vec3s* v : {&s.pos, &s.vel}) {
+    for (const auto* c : {&v->x, &v->y, &v->z}) {
+      for (std::size_t i = 0; i < c->size(); ++i) {
+        if (!std::isfinite((*c)[i])) {
+          row = i;
+          return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+// collective: the message for a state that went non-finite (first step and particle over ranks).
+std::string nonfinite_message(std::uint64_t bad_step, std::uint64_t bad_particle,
+                              const Checkpoint& start, const parallel::Comm& comm) {
+  const std::vector<double> mine{-static_cast<double>(bad_step), -static_cast<double>(bad_particle)};
+  const auto all = comm.max(std::span<const double>(mine));
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "non-finite position or velocity at step %.0f (particle %.0f, t = %g)%s; the run "
+                "stopped there",
+                -all[0], -all[1], -all[0] * start.dt,
+                start.gravity.softening == 0
+                    ? ": likely a close encounter with --softening 0 (use a softening > 0 or a "
+                      "smaller --dt)"
+                    : ": likely a close encounter (use a larger --softening or a smaller --dt)");
+  return line;
+}
+
 // collective: the step loop inside the open output file: frames at the planned steps (with
-// their diagnostics), checkpoints, progress; then the /nbody attributes and diagnostics.
-Outcome integrate(const NbodyOptions& o, const Checkpoint& start, DistributedGravity& gravity,
-                  State& state, io::Group& root, driver::Run& run) {
+// their diagnostics), checkpoints, safe points; then the /nbody attributes and diagnostics.
+Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
+                  const std::optional<CarriedFrames>& carried, const std::string& checkpoint,
+                  DistributedGravity& gravity, State& state, io::Group& root, driver::Run& run) {
   const auto& comm = run.comm();
   const std::uint64_t n = start.bodies.size();
   const ForceFn force = gravity.callback();
-  const auto frames = frame_steps(start.step, o.steps, o.snapshot_every);
+  const std::uint64_t schedule_first = carried ? carried->first_step : start.step;
+  const auto frames = frame_steps(schedule_first, o.steps, o.snapshot_every);
   TrajectoryWriter trajectory(root, n, frames.size(), gravity.own());
   Outcome out;
   std::size_t next_frame = 0;
@@ -119,22 +166,69 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start, DistributedGra
     out.times.push_back(t);
     return d;
   };
-  out.first = out.last = snapshot(start.step);
+  if (carried) {  // the stopped run's frames, as it wrote them
+    auto scope = run.timer().scope(Phase::write);
+    std::vector<double> pos, vel;
+    for (std::uint64_t k = 0; k < carried->count; ++k) {
+      read_frame_rows(carried->path, k, gravity.own(), pos, vel);
+      trajectory.write_frame_rows(next_frame++, carried->time[k], pos, vel,
+                                  carried->diagnostics[k]);
+      out.times.push_back(carried->time[k]);
+    }
+    if (carried->count > 0) out.first = out.last = carried->diagnostics.front();
+    if (carried->count > 0) out.last = carried->diagnostics.back();
+  }
+  if (next_frame < frames.size() && frames[next_frame] == start.step) {
+    out.last = snapshot(start.step);
+    if (next_frame == 1) out.first = out.last;
+  }
 
+  auto write_state = [&](std::uint64_t s) {
+    auto scope = run.timer().scope(Phase::write);
+    const double t0 = timing::now();
+    Checkpoint header = start;
+    header.step = s;
+    header.force_evaluations = gravity.evaluations();
+    write_checkpoint(checkpoint, comm, header, state, start.bodies.m, gravity.own());
+    out.checkpoint_step = s;
+    return timing::now() - t0;
+  };
+
+  driver::StopPolicy policy = run.stop_policy();
+  policy.checkpoint_walltime = o.checkpoint_walltime;
+  driver::StopPoint stop(comm, policy, timing::now() - run.elapsed(), run.options().quiet);
   driver::Progress progress(run, "nbody", static_cast<double>(o.steps - start.step));
   const std::uint64_t evaluations_before = gravity.evaluations();
   const double t0 = timing::now();
-  for (std::uint64_t s = start.step + 1; s <= o.steps; ++s) {
+  std::uint64_t bad_step = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t bad_particle = std::numeric_limits<std::uint64_t>::max();
+  out.last_step = start.step;
+  // A signal before the first step (during set-up) is seen here.
+  driver::Decision d = stop.poll(o.steps - start.step, true);
+  for (std::uint64_t s = start.step + 1; s <= o.steps && d.action != driver::Action::stop; ++s) {
     const bool frame = next_frame < frames.size() && frames[next_frame] == s;
     step(start.integrator, state, start.dt, force, frame);
+    out.last_step = s;
+    std::uint64_t row = 0;
+    if (bad_step == std::numeric_limits<std::uint64_t>::max() && !finite_rows(state, row)) {
+      bad_step = s;
+      bad_particle = gravity.own().begin + row;
+    }
+    const bool scheduled_checkpoint =
+        !o.checkpoint.empty() &&
+        (s == o.steps || (o.checkpoint_every != 0 && s % o.checkpoint_every == 0));
+    // Agree now before anything is written, so that no frame or checkpoint holds NaN.
+    d = stop.poll(o.steps - s, frame || scheduled_checkpoint || s == o.steps,
+                  bad_step != std::numeric_limits<std::uint64_t>::max());
+    if (d.flagged) {
+      out.nonfinite = nonfinite_message(bad_step, bad_particle, start, comm);
+      d.action = driver::Action::stop;
+      break;
+    }
     if (frame) out.last = snapshot(s);
-    if (!o.checkpoint.empty() &&
-        (s == o.steps || (o.checkpoint_every != 0 && s % o.checkpoint_every == 0))) {
-      auto scope = run.timer().scope(Phase::write);
-      Checkpoint header = start;
-      header.step = s;
-      header.force_evaluations = gravity.evaluations();
-      write_checkpoint(o.checkpoint, comm, header, state, start.bodies.m, gravity.own());
+    if (scheduled_checkpoint || d.action == driver::Action::checkpoint ||
+        (d.action == driver::Action::stop && s < o.steps)) {
+      stop.checkpoint_written(write_state(s));
     }
     const double pairs = static_cast<double>(gravity.evaluations() - evaluations_before) *
                          static_cast<double>(n) * static_cast<double>(n - 1);
@@ -144,10 +238,17 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start, DistributedGra
                   driver::si(pairs / (timing::now() - t0)).c_str());
     progress.update(static_cast<double>(s - start.step), extra);
   }
+  // Stopped before the first step: the start state is the checkpoint.
+  if (d.action == driver::Action::stop && out.nonfinite.empty() && out.last_step == start.step &&
+      start.step < o.steps) {
+    stop.checkpoint_written(write_state(start.step));
+  }
+  out.stop = d;
   out.loop_seconds = timing::now() - t0;
   out.evaluations = gravity.evaluations() - evaluations_before;
 
   auto scope = run.timer().scope(Phase::write);
+  const bool complete = d.action != driver::Action::stop;
   io::Group& g = trajectory.group();
   g.attribute("integrator", integrator_name(start.integrator));
   g.attribute("dt", start.dt);
@@ -155,36 +256,143 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start, DistributedGra
   g.attribute("softening", start.gravity.softening);
   g.attribute("particles", n);
   g.attribute("steps", o.steps);
-  g.attribute("first_step", start.step);
+  g.attribute("snapshot_every", o.snapshot_every);
+  g.attribute("first_step", schedule_first);
+  g.attribute("last_step", out.last_step);
+  g.attribute("completed", complete ? 1 : 0);
+  if (!complete) {
+    g.attribute("stop_reason", out.nonfinite.empty() ? d.reason : out.nonfinite);
+    if (out.checkpoint_step != 0 || out.nonfinite.empty()) g.attribute("checkpoint", checkpoint);
+  }
   g.attribute("force_evaluations", gravity.evaluations());
   g.attribute("relative_energy_error", energy_error(out.first, out.last));
   trajectory.finish(start.bodies.m);
   return out;
 }
 
+// The command that continues a stopped run: the same, with --restart auto --checkpoint PATH.
+std::string continue_command(const std::string& command_line, const std::string& checkpoint,
+                             int ranks) {
+  std::vector<std::string> words;
+  std::string word;
+  bool quoted = false;
+  for (char c : command_line) {
+    if (c == '\'') quoted = !quoted;
+    if (c == ' ' && !quoted) {
+      if (!word.empty()) words.push_back(word);
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) words.push_back(word);
+  std::string out = ranks > 1 ? "mpiexec -n " + std::to_string(ranks) + " " : "";
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (w == "--restart" || w == "--checkpoint") {
+      ++i;
+      continue;
+    }
+    if (w.rfind("--restart=", 0) == 0 || w.rfind("--checkpoint=", 0) == 0) continue;
+    out += (i == 0 ? "rankwise" : w) + " ";
+  }
+  return out + "--restart auto --checkpoint " + checkpoint;
+}
+
 }  // namespace
 
-int run(const NbodyOptions& o, driver::Run& run) {
+std::string default_checkpoint(const std::string& output) {
+  std::filesystem::path p(output);
+  const std::string stem = p.extension() == ".h5" ? p.stem().string() : p.filename().string();
+  return (p.parent_path() / (stem + ".checkpoint.h5")).string();
+}
+
+int run(const NbodyOptions& options, driver::Run& run) {
   const auto& comm = run.comm();
+  NbodyOptions o = options;
   const std::string sidecar = xdmf_path(run.options().output);
-  {
-    auto scope = run.timer().scope(Phase::setup);
-    run.reserve_output();
+  const std::string checkpoint = o.checkpoint.empty() ? default_checkpoint(run.options().output)
+                                                      : o.checkpoint;
+  // --restart auto: continue if the checkpoint is there (root looks; every rank follows).
+  if (o.restart_auto) {
+    std::uint64_t exists = 0;
     comm.agreed([&] {
-      if (comm.is_root()) io::check_writable(sidecar, run.options().overwrite);
-      // Checkpoints replace their predecessor; a bad location must fail now, not after the run.
-      if (comm.is_root() && !o.checkpoint.empty()) io::check_writable(o.checkpoint, true);
+      if (!comm.is_root()) return;
+      io::check_regular_file(o.checkpoint, "--checkpoint");
+      exists = std::filesystem::exists(o.checkpoint) ? 1 : 0;
     });
+    if (comm.max(exists) != 0) {
+      o.source = Source::restart;
+      o.path = o.checkpoint;
+    }
   }
   Checkpoint start;
   {
     auto scope = run.timer().scope(Phase::read);
     const bool generated = o.source == Source::uniform || o.source == Source::plummer;
     if (generated) check_fits(o.particles, comm);
-    start = initial_state(o, comm);
+    bool loaded = false;
+    if (o.restart_auto && o.source == Source::restart) {
+      start = load_checkpoint(o.path, comm);
+      loaded = start.step < o.steps;
+      if (!loaded && complete_output(run.options().output, o.steps, comm)) {
+        run.say("nothing to do: '" + run.options().output + "' is complete (step " +
+                std::to_string(o.steps) + ", checkpoint '" + o.path + "')");
+        return 0;
+      }
+    }
+    if (!loaded) start = initial_state(o, comm);
     if (!generated) check_fits(start.bodies.size(), comm);
   }
   const std::uint64_t n = start.bodies.size();
+  if (o.restart_auto && o.source == Source::restart) {
+    // The physics given on the command line must be the checkpoint's.
+    auto differs = [&](bool given, bool same, const std::string& name) {
+      if (given && !same) {
+        throw CollectiveError(name + ": differs from the checkpoint '" + o.path +
+                                  "' (a continued run keeps the physics it started with)",
+                              ExitCode::usage);
+      }
+    };
+    differs(o.given_dt, o.dt == start.dt, "--dt");
+    differs(o.given_integrator, o.integrator == start.integrator, "--integrator");
+    differs(o.given_G, o.gravity.G == start.gravity.G, "--G");
+    differs(o.given_softening, o.gravity.softening == start.gravity.softening, "--softening");
+  }
+  std::optional<CarriedFrames> carried;
+  {
+    auto scope = run.timer().scope(Phase::setup);
+    if (o.restart_auto && o.source == Source::restart) {
+      carried = stopped_output({run.options().output, n, o.steps, o.snapshot_every, start.step},
+                               comm);
+      if (carried) {
+        run.allow_replace();  // this run's own stopped output
+      } else if (comm.is_root()) {
+        std::fprintf(stderr,
+                     "rankwise: warning: the stopped run's output '%s' is missing: the new output "
+                     "starts at the checkpoint's step %llu\n",
+                     run.options().output.c_str(), static_cast<unsigned long long>(start.step));
+      }
+    }
+    run.keep_output_on_signal();
+    // Frames (positions and velocities) plus a checkpoint's worth.
+    const auto frames = frame_steps(carried ? carried->first_step : start.step, o.steps,
+                                    o.snapshot_every);
+    run.reserve_output(48.0 * static_cast<double>(n) * static_cast<double>(frames.size() + 2));
+    comm.agreed([&] {
+      if (comm.is_root()) {
+        io::check_writable(sidecar, run.options().overwrite || carried.has_value());
+      }
+      // Checkpoints replace their predecessor; a bad location must fail now, not after the run.
+      if (comm.is_root()) io::check_writable(checkpoint, true);
+    });
+    if (carried && comm.is_root() && !run.options().quiet) {
+      std::printf("continuing from '%s' at step %llu (%llu frames taken over from '%s')\n",
+                  o.path.c_str(), static_cast<unsigned long long>(start.step),
+                  static_cast<unsigned long long>(carried->count), carried->path.c_str());
+      std::fflush(stdout);
+    }
+  }
   DistributedGravity gravity(comm, start.bodies.m, start.gravity, run.threads(), run.timer());
   gravity.set_evaluations(start.force_evaluations);
   State state = own_state(start, gravity.own());
@@ -192,7 +400,7 @@ int run(const NbodyOptions& o, driver::Run& run) {
   Outcome out;
   {
     io::Group root = run.open_output();
-    out = integrate(o, start, gravity, state, root, run);
+    out = integrate(o, start, carried, checkpoint, gravity, state, root, run);
   }
   run.close_output();
   {
@@ -203,11 +411,35 @@ int run(const NbodyOptions& o, driver::Run& run) {
       write_text_atomically(sidecar, xdmf_document(h5_name, n, out.times));
     });
   }
+  if (!out.nonfinite.empty()) {
+    const std::string kept =
+        out.checkpoint_step != 0
+            ? "; the last good checkpoint is '" + checkpoint + "' (step " +
+                  std::to_string(out.checkpoint_step) + ")"
+            : "";
+    throw CollectiveError(out.nonfinite + "; '" + run.options().output + "' holds the " +
+                              std::to_string(out.times.size()) + " frames before it (completed = 0)" +
+                              kept,
+                          ExitCode::failure);
+  }
 
   const double pairs = static_cast<double>(out.evaluations) * static_cast<double>(n) *
                        static_cast<double>(n - 1);
   const double rate = out.loop_seconds > 0 ? pairs / out.loop_seconds : 0;
   const double cores = static_cast<double>(comm.size()) * run.threads();
+  if (out.stop.action == driver::Action::stop) {
+    if (comm.is_root()) {
+      std::fprintf(stderr,
+                   "rankwise: stopped by %s at step %llu of %llu: kept checkpoint '%s' and '%s' "
+                   "(%zu frames, completed = 0); continue with: %s\n",
+                   out.stop.reason.c_str(), static_cast<unsigned long long>(out.last_step),
+                   static_cast<unsigned long long>(o.steps), checkpoint.c_str(),
+                   run.options().output.c_str(), out.times.size(),
+                   continue_command(run.command_line(), checkpoint, comm.size()).c_str());
+      std::fflush(stderr);
+    }
+    return static_cast<int>(ExitCode::stopped);
+  }
   run.say(summary(start, n, energy_error(out.first, out.last), rate, rate / cores, o,
                   run.elapsed()));
   run.report_timings();

@@ -32,11 +32,17 @@ TrajectoryWriter::TrajectoryWriter(io::Group& root, std::uint64_t n, std::uint64
 
 void TrajectoryWriter::write_frame(std::uint64_t frame, double time, const State& state,
                                    const Diagnostics& d) {
+  write_frame_rows(frame, time, state.pos.interleaved(), state.vel.interleaved(), d);
+}
+
+void TrajectoryWriter::write_frame_rows(std::uint64_t frame, double time,
+                                        std::span<const double> positions,
+                                        std::span<const double> velocities, const Diagnostics& d) {
   const io::Dims start{frame, own_.begin, 0};
   const io::Dims count =
       own_.empty() ? io::Dims{0, 0, 0} : io::Dims{1, own_.size(), 3};
-  positions_.write_block<double>(state.pos.interleaved(), start, count);
-  velocities_.write_block<double>(state.vel.interleaved(), start, count);
+  positions_.write_block<double>(positions, start, count);
+  velocities_.write_block<double>(velocities, start, count);
   time_.push_back(time);
   kinetic_.push_back(d.kinetic);
   potential_.push_back(d.potential);
@@ -47,6 +53,10 @@ void TrajectoryWriter::write_frame(std::uint64_t frame, double time, const State
 
 void TrajectoryWriter::finish(std::span<const double> masses) {
   const std::uint64_t f = time_.size();
+  if (f < positions_.dims()[0]) {  // stopped early: keep only the frames written
+    positions_.extend({f, n_, 3});
+    velocities_.extend({f, n_, 3});
+  }
   group_.write_root<double>("time", time_, {f});
   group_.write_root<double>("energy", total_, {f});
   group_.write_root<double>("kinetic_energy", kinetic_, {f});

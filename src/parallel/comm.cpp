@@ -13,6 +13,7 @@
 
 #include "comm_impl.hpp"
 #include "rankwise/parallel/native.hpp"
+#include "rankwise/process/shutdown.hpp"
 
 namespace rankwise::parallel {
 namespace mpi = boost::mpi;
@@ -48,7 +49,11 @@ void Comm::barrier() const { impl_->comm.barrier(); }
 void Comm::agree(const std::optional<LocalFailure>& local) const {
   // One reduction finds the lowest failing rank; one broadcast carries its verdict.
   const int mine = local ? rank() : size();
+  // A rank with a failure must not wait forever for peers that may be stuck in a collective
+  // call this failure made them miss (a write that failed on one rank only).
+  if (local) process::arm_deadline(60.0, local->message.c_str());
   const int first = mpi::all_reduce(impl_->comm, mine, mpi::minimum<int>());
+  if (local) process::disarm_deadline();
   if (first == size()) return;
   std::string message = local ? local->message : std::string();
   int code = local ? static_cast<int>(local->code) : 0;

@@ -6,6 +6,7 @@
 #include <numbers>
 #include <vector>
 
+#include "rankwise/errors.hpp"
 #include "rankwise/pi/montecarlo.hpp"
 #include "rankwise/pi/series.hpp"
 
@@ -26,9 +27,25 @@ struct Estimate {
 
 double abs_error(double x) { return std::fabs(x - std::numbers::pi); }
 
+// Slices of an estimate: at least 64 (progress), and about 0.1 s each at ~1e9 terms per second
+// per thread (`work` counts terms; a Monte Carlo sample costs about 8), so that a signal is seen
+// promptly. The same on every rank.
+std::uint64_t slice_count(double work, const driver::Run& run) {
+  const double per_slice = 1e8 * run.comm().size() * run.threads();
+  return std::max<std::uint64_t>(64, static_cast<std::uint64_t>(std::ceil(work / per_slice)));
+}
+
+// collective: a safe point; a signal on any rank stops the run with nothing written.
+void stop_if_asked(driver::StopPoint& stop, std::uint64_t slices_left, const char* what) {
+  const driver::Decision d = stop.poll(slices_left);
+  if (d.action != driver::Action::stop) return;
+  throw Stopped("stopped by " + d.reason + " before all " + what + " were summed; nothing written",
+                d.signal != 0 ? signal_exit(d.signal) : ExitCode::stopped);
+}
+
 // collective: pi_N by the series; each rank sums a block of chunks, slice by slice so that
 // rank 0 can show progress (slicing does not change the result: sums are exact integers).
-Estimate series_at(std::uint64_t n, driver::Run& run) {
+Estimate series_at(std::uint64_t n, driver::Run& run, driver::StopPoint& stop) {
   const auto& comm = run.comm();
   const auto chunks = parallel::block_range(series_chunks(n), static_cast<std::uint64_t>(comm.rank()),
                                             static_cast<std::uint64_t>(comm.size()));
@@ -38,10 +55,15 @@ Estimate series_at(std::uint64_t n, driver::Run& run) {
     auto scope = run.timer().scope(Phase::compute);
     driver::Progress progress(run, "pi series N=" + driver::si(static_cast<double>(n)),
                               static_cast<double>(chunks.size()));
-    const std::uint64_t slice = std::max<std::uint64_t>(1, chunks.size() / 64);
-    for (std::uint64_t b = chunks.begin; b < chunks.end; b += slice) {
-      mine += series_partial(n, {b, std::min(chunks.end, b + slice)}, run.threads());
-      const double done = static_cast<double>(std::min(chunks.end, b + slice) - chunks.begin);
+    // The same number of slices on every rank (a safe point after each, where a signal is
+    // agreed on), each short enough that a stop is prompt.
+    const std::uint64_t slices = slice_count(static_cast<double>(n), run);
+    for (std::uint64_t k = 0; k < slices; ++k) {
+      const std::uint64_t b = chunks.begin + chunks.size() * k / slices;
+      const std::uint64_t e = chunks.begin + chunks.size() * (k + 1) / slices;
+      if (e > b) mine += series_partial(n, {b, e}, run.threads());
+      stop_if_asked(stop, slices - k - 1, "terms");
+      const double done = static_cast<double>(e - chunks.begin);
       const double rate = done * series_chunk_terms * comm.size() / (timing::now() - t0);
       progress.update(done, driver::si(rate) + "terms/s");
     }
@@ -75,7 +97,7 @@ Estimate series_at(std::uint64_t n, driver::Run& run) {
 
 // collective: hits among samples [0, n); `previous` holds hits of [0, from) already counted.
 Estimate montecarlo_at(std::uint64_t n, std::uint64_t from, const Estimate& previous,
-                       std::uint64_t seed, driver::Run& run) {
+                       std::uint64_t seed, driver::Run& run, driver::StopPoint& stop) {
   const auto& comm = run.comm();
   const auto part = parallel::block_range(n - from, static_cast<std::uint64_t>(comm.rank()),
                                           static_cast<std::uint64_t>(comm.size()));
@@ -84,10 +106,12 @@ Estimate montecarlo_at(std::uint64_t n, std::uint64_t from, const Estimate& prev
   {
     auto scope = run.timer().scope(Phase::compute);
     driver::Progress progress(run, "pi montecarlo", static_cast<double>(part.size()));
-    const std::uint64_t slice = std::max<std::uint64_t>(1 << 20, part.size() / 64);
-    for (std::uint64_t b = part.begin; b < part.end; b += slice) {
-      const std::uint64_t e = std::min(part.end, b + slice);
-      mine += montecarlo_hits(seed, {from + b, from + e}, run.threads());
+    const std::uint64_t slices = slice_count(static_cast<double>(n - from) * 8, run);
+    for (std::uint64_t k = 0; k < slices; ++k) {
+      const std::uint64_t b = part.begin + part.size() * k / slices;
+      const std::uint64_t e = part.begin + part.size() * (k + 1) / slices;
+      if (e > b) mine += montecarlo_hits(seed, {from + b, from + e}, run.threads());
+      stop_if_asked(stop, slices - k - 1, "samples");
       const double rate = static_cast<double>(e - part.begin) * comm.size() / (timing::now() - t0);
       progress.update(static_cast<double>(e - part.begin), driver::si(rate) + "samples/s");
     }
@@ -129,20 +153,22 @@ std::vector<Estimate> compute(const PiOptions& options, driver::Run& run, bool& 
   const bool series = options.method == Method::series;
   std::vector<Estimate> history;
   converged = true;
+  // Signals only: pi keeps no checkpoint, so a time limit has nothing to save.
+  driver::StopPoint stop(run.comm(), {}, timing::now(), run.options().quiet);
   if (options.sweep) {
     for (std::uint64_t n : sweep_points(options.count)) {
-      history.push_back(series ? series_at(n, run) : montecarlo_at(n, 0, {}, options.seed, run));
+      history.push_back(series ? series_at(n, run, stop) : montecarlo_at(n, 0, {}, options.seed, run, stop));
     }
   } else if (!options.tolerance) {
-    history.push_back(series ? series_at(options.count, run)
-                             : montecarlo_at(options.count, 0, {}, options.seed, run));
+    history.push_back(series ? series_at(options.count, run, stop)
+                             : montecarlo_at(options.count, 0, {}, options.seed, run, stop));
   } else {
     // Series: double N from 16. Monte Carlo: add a batch, continuing the sample numbering.
     converged = false;
     std::uint64_t n = series ? 16 : std::min(options.batch, options.count);
     Estimate previous;
     while (true) {
-      previous = series ? series_at(n, run) : montecarlo_at(n, previous.n, previous, options.seed, run);
+      previous = series ? series_at(n, run, stop) : montecarlo_at(n, previous.n, previous, options.seed, run, stop);
       history.push_back(previous);
       if (abs_error(previous.value) < *options.tolerance) {
         converged = true;

@@ -113,7 +113,7 @@ TEST(ParallelHdf5, RanksWriteTheirOwnRowsCollectively) {
        ("rankwise_mpi_rows_np" + std::to_string(c.size()) + ".h5"))
           .string();  // unique per rank count: CTest runs np1..np4 concurrently
   {
-    io::OutputPath out(final_path, true, c);
+    io::OutputPath out(final_path, {.overwrite = true}, c);
     {
       io::File f = io::File::create_parallel(out.temporary(), c);
       {

@@ -16,10 +16,12 @@ struct CommonText {
   bool overwrite = false;
   std::string threads;
   bool quiet = false;
+  bool force = false;
+  std::string time_limit;
   [[nodiscard]] driver::CommonOptions validate() const;
 };
 
-/// Adds --output/-o, --overwrite, --threads, --quiet to a subcommand.
+/// Adds --output/-o, --overwrite, --force, --time-limit, --threads, --quiet to a subcommand.
 void add_common_options(CLI::App& sub, CommonText& common, const std::string& default_output);
 
 /// A registered subcommand: its CLI11 app and how to run it once parsed.

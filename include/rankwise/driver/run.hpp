@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "rankwise/driver/stop_point.hpp"
 #include "rankwise/io/h5.hpp"
 #include "rankwise/io/output_path.hpp"
 #include "rankwise/parallel/comm.hpp"
@@ -18,6 +19,8 @@ struct CommonOptions {
   bool overwrite = false;  ///< replace an existing output
   int threads = 1;         ///< OpenMP threads per rank
   bool quiet = false;      ///< no summary, progress or timing table
+  bool force = false;      ///< write even if the output looks larger than the free space
+  double time_limit = 0;   ///< --time-limit in seconds (0: from the batch system, if any)
 };
 
 /// One run of one driver on every rank.
@@ -39,8 +42,20 @@ class Run {
   void say(const std::string& line) const;
 
   /// collective: check the output path now (exists without --overwrite, unwritable
-  /// directory) so a bad path fails before any work.
-  void reserve_output();
+  /// directory, free space for `estimated_bytes`) so a bad path fails before any work.
+  void reserve_output(double estimated_bytes = 0);
+  /// The output may replace an existing file at its path (set before reserve_output()): for a
+  /// run continuing its own stopped output.
+  void allow_replace() { replace_ = true; }
+  /// A signal does not discard the output (the driver finishes it as a partial result).
+  void keep_output_on_signal() { keep_on_signal_ = true; }
+  /// When to stop or checkpoint: --time-limit, else the batch system's limit.
+  [[nodiscard]] StopPolicy stop_policy() const;
+  /// The command line as typed.
+  [[nodiscard]] const std::string& command_line() const noexcept { return command_line_; }
+  /// collective: stop here if a signal arrived on any rank (throws Stopped, exit 128+signal;
+  /// the temporary output is removed). For drivers that keep no partial result.
+  void stop_if_signalled() const;
   /// collective: create the file under its temporary name, write provenance, let `fill`
   /// write the driver's groups, write /timings, close, and rename into place.
   void write_output(const std::function<void(io::Group& root)>& fill);
@@ -64,6 +79,8 @@ class Run {
   double start_;
   std::unique_ptr<io::OutputPath> output_;
   std::unique_ptr<io::File> file_;  // open between open_output() and close_output()
+  bool replace_ = false;
+  bool keep_on_signal_ = false;
 };
 
 /// Progress of a long loop, shown on rank 0: an updating line on a terminal, a plain line

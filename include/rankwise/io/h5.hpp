@@ -24,6 +24,8 @@ class Handle {
   [[nodiscard]] bool valid() const noexcept { return id_ >= 0; }
   /// Closes now, reporting failure (unlike the destructor).
   void close();
+  /// Gives up ownership without closing; returns the identifier.
+  std::int64_t release() noexcept;
 
  private:
   std::int64_t id_ = -1;
@@ -53,6 +55,9 @@ class Dataset {
   /// Read the whole dataset (serial or every rank); throws InputError on a type mismatch.
   template <Storable T>
   [[nodiscard]] std::vector<T> read() const;
+  /// Read the block [start, start+count) (any rank alone; no collective).
+  template <Storable T>
+  [[nodiscard]] std::vector<T> read_block(const Dims& start, const Dims& count) const;
   /// Read strings (fixed- or variable-length) from a 1-D string dataset.
   [[nodiscard]] std::vector<std::string> read_strings() const;
   /// True if the stored element type is a floating-point type.
@@ -123,14 +128,23 @@ class File {
   /// Create a file with the serial driver (tests, tools, generated inputs).
   [[nodiscard]] static File create_serial(const std::string& path);
   [[nodiscard]] Group root() const;
-  /// collective (parallel files): flush and close, throwing IoError on failure.
+  /// collective (parallel files): flush and close, throwing IoError (agreed) on failure.
   void close();
+  File(File&&) noexcept = default;
+  File& operator=(File&&) noexcept = default;
+  /// A parallel file that was not closed (an error unwound past it) is abandoned, not closed:
+  /// see abandoned_files().
+  ~File();
 
  private:
   File(Handle h, const parallel::Comm* comm) : h_(std::move(h)), comm_(comm) {}
   Handle h_;
   const parallel::Comm* comm_ = nullptr;
 };
+
+/// True once a parallel file was abandoned after an error: the process must then end with
+/// _exit (no MPI_Finalize, no HDF5 shutdown, both of which would touch the broken file).
+[[nodiscard]] bool abandoned_files() noexcept;
 
 /// The HDF5 library version, e.g. "1.10.8".
 [[nodiscard]] std::string hdf5_version();

@@ -24,7 +24,17 @@ struct NbodyOptions {
   std::uint64_t snapshot_every = 10;
   std::string checkpoint;              ///< empty: no checkpoints
   std::uint64_t checkpoint_every = 0;  ///< 0: only at the last step
+  double checkpoint_walltime = 0;      ///< also checkpoint after this many seconds (0: off)
+  /// --restart auto: continue from `checkpoint` if it exists (and take over the frames of the
+  /// stopped run's output), else start from the ICs above.
+  bool restart_auto = false;
+  /// Physics options given on the command line (with --restart auto they must match the
+  /// checkpoint's).
+  bool given_dt = false, given_integrator = false, given_G = false, given_softening = false;
 };
+
+/// Where a run that stops without --checkpoint saves its state: "<output stem>.checkpoint.h5".
+[[nodiscard]] std::string default_checkpoint(const std::string& output);
 
 /// collective: run the driver; returns the process exit code.
 [[nodiscard]] int run(const NbodyOptions& options, driver::Run& run);

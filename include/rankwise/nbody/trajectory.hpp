@@ -25,7 +25,13 @@ class TrajectoryWriter {
                    parallel::BlockRange own);
   /// collective: frame number `frame` at `time` (this rank's rows of `state`).
   void write_frame(std::uint64_t frame, double time, const State& state, const Diagnostics& d);
-  /// collective: times, energies, momentum, centre of mass, masses; then closes datasets.
+  /// collective: a frame taken over from an earlier output (this rank's [rows, 3] values).
+  void write_frame_rows(std::uint64_t frame, double time, std::span<const double> positions,
+                        std::span<const double> velocities, const Diagnostics& d);
+  /// Frames written so far.
+  [[nodiscard]] std::uint64_t frames_written() const noexcept { return time_.size(); }
+  /// collective: times, energies, momentum, centre of mass, masses; then closes datasets. A
+  /// trajectory that stopped early is cut to the frames written.
   void finish(std::span<const double> masses);
   /// The group, for attributes.
   [[nodiscard]] io::Group& group() noexcept { return group_; }

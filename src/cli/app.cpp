@@ -128,6 +128,19 @@ int run(int argc, char** argv, const parallel::Comm& comm) {
 
   std::vector<Subcommand> subs = make_subcommands(app);
 
+  // CLI11 opens the --config file itself: a FIFO or a device there would block every rank.
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    std::string file;
+    if (a == "--config" && i + 1 < argc) file = argv[i + 1];
+    if (a.rfind("--config=", 0) == 0) file = a.substr(9);
+    if (file.empty()) continue;
+    try {
+      io::check_regular_file(file, "--config");
+    } catch (const Error& e) {
+      return fail_or_abort(comm, {e.what(), ExitCode::usage});
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

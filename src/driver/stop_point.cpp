@@ -118,6 +118,12 @@ StopPoint::StopPoint(const parallel::Comm& comm, StopPolicy policy, double start
     : comm_(comm), policy_(std::move(policy)), start_(start), quiet_(quiet),
       last_time_(timing::now()) {}
 
+void StopPoint::reset_pace() {
+  forced_left_ = 2;
+  last_time_ = timing::now();
+  last_polls_ = polls_;
+}
+
 void StopPoint::checkpoint_written(double seconds) {
   checkpoint_seconds_ = seconds;
   checkpoint_pending_reset_ = true;
@@ -126,9 +132,11 @@ void StopPoint::checkpoint_written(double seconds) {
 Decision StopPoint::poll(std::uint64_t steps_left, bool force, bool local_flag) {
   ++polls_;
   flag_seen_ = flag_seen_ || local_flag;
-  // The first two polls always agree: a signal that came during set-up is seen at once, and
-  // the step time is measured before anything is planned from it.
-  if (!force && polls_ < next_agreement_ && polls_ > 2) return {};
+  // The first two polls (after construction or reset_pace()) always agree: a signal that came
+  // during set-up is seen at once, and the step time is measured before anything is planned
+  // from it.
+  if (!force && polls_ < next_agreement_ && forced_left_ == 0) return {};
+  if (forced_left_ > 0) --forced_left_;
 
   const double t = timing::now();
   const double per_step = polls_ > last_polls_ ? (t - last_time_) / static_cast<double>(polls_ - last_polls_) : 0;

@@ -334,6 +334,18 @@ int run(const NbodyOptions& options, driver::Run& run) {
     bool loaded = false;
     if (o.restart_auto && o.source == Source::restart) {
       start = load_checkpoint(o.path, comm);
+      // The physics given on the command line must be the checkpoint's.
+      auto differs = [&](bool given, bool same, const std::string& name) {
+        if (given && !same) {
+          throw CollectiveError(name + ": differs from the checkpoint '" + o.path +
+                                    "' (a continued run keeps the physics it started with)",
+                                ExitCode::usage);
+        }
+      };
+      differs(o.given_dt, o.dt == start.dt, "--dt");
+      differs(o.given_integrator, o.integrator == start.integrator, "--integrator");
+      differs(o.given_G, o.gravity.G == start.gravity.G, "--G");
+      differs(o.given_softening, o.gravity.softening == start.gravity.softening, "--softening");
       loaded = start.step < o.steps;
       if (!loaded && complete_output(run.options().output, o.steps, comm)) {
         run.say("nothing to do: '" + run.options().output + "' is complete (step " +
@@ -345,20 +357,6 @@ int run(const NbodyOptions& options, driver::Run& run) {
     if (!generated) check_fits(start.bodies.size(), comm);
   }
   const std::uint64_t n = start.bodies.size();
-  if (o.restart_auto && o.source == Source::restart) {
-    // The physics given on the command line must be the checkpoint's.
-    auto differs = [&](bool given, bool same, const std::string& name) {
-      if (given && !same) {
-        throw CollectiveError(name + ": differs from the checkpoint '" + o.path +
-                                  "' (a continued run keeps the physics it started with)",
-                              ExitCode::usage);
-      }
-    };
-    differs(o.given_dt, o.dt == start.dt, "--dt");
-    differs(o.given_integrator, o.integrator == start.integrator, "--integrator");
-    differs(o.given_G, o.gravity.G == start.gravity.G, "--G");
-    differs(o.given_softening, o.gravity.softening == start.gravity.softening, "--softening");
-  }
   std::optional<CarriedFrames> carried;
   {
     auto scope = run.timer().scope(Phase::setup);

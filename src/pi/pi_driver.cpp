@@ -58,6 +58,7 @@ Estimate series_at(std::uint64_t n, driver::Run& run, driver::StopPoint& stop) {
     // The same number of slices on every rank (a safe point after each, where a signal is
     // agreed on), each short enough that a stop is prompt.
     const std::uint64_t slices = slice_count(static_cast<double>(n), run);
+    stop.reset_pace();  // slices of this estimate take their own time
     for (std::uint64_t k = 0; k < slices; ++k) {
       const std::uint64_t b = chunks.begin + chunks.size() * k / slices;
       const std::uint64_t e = chunks.begin + chunks.size() * (k + 1) / slices;
@@ -107,6 +108,7 @@ Estimate montecarlo_at(std::uint64_t n, std::uint64_t from, const Estimate& prev
     auto scope = run.timer().scope(Phase::compute);
     driver::Progress progress(run, "pi montecarlo", static_cast<double>(part.size()));
     const std::uint64_t slices = slice_count(static_cast<double>(n - from) * 8, run);
+    stop.reset_pace();
     for (std::uint64_t k = 0; k < slices; ++k) {
       const std::uint64_t b = part.begin + part.size() * k / slices;
       const std::uint64_t e = part.begin + part.size() * (k + 1) / slices;

@@ -50,6 +50,10 @@ class StopPoint {
   /// is or-ed over ranks at the next agreement and returned in Decision::flagged.
   Decision poll(std::uint64_t steps_left, bool force = false, bool local_flag = false);
 
+  /// The polls that follow may take a different time each (a new phase of work): agree at the
+  /// next two and measure the pace again.
+  void reset_pace();
+
   /// Report a checkpoint that took `seconds` on this rank (it resets the wall-time clock).
   void checkpoint_written(double seconds);
 
@@ -72,6 +76,7 @@ class StopPoint {
   bool checkpoint_pending_reset_ = false;
   bool warned_ = false;
   bool flag_seen_ = false;
+  int forced_left_ = 2;
 };
 
 /// Human-friendly duration: "42 s", "3.5 min", "2.1 h".

@@ -93,7 +93,10 @@ std::vector<double> gather_in_order(const parallel::Comm& comm, std::span<const 
       std::span(reinterpret_cast<const char*>(local.data()), local.size_bytes()));
   std::vector<double> out;
   for (const auto& b : blocks) {
+    // A rank holding no records (more ranks than records) sends an empty block, whose data()
+    // may be null: memcpy must not see it even with size 0 (UBSan: nonnull argument).
     const std::size_t n = b.size() / sizeof(double);
+    if (n == 0) continue;
     const std::size_t at = out.size();
     out.resize(at + n);
     std::memcpy(out.data() + at, b.data(), n * sizeof(double));

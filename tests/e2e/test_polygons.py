@@ -197,6 +197,28 @@ def test_latin1_names_decoded(tmp_path):
     assert names == ["Côte d'Ivoire", "São Tomé"]
 
 
+# --- more ranks than polygons: empty shares are gathered without touching null pointers -------
+@pytest.mark.parametrize("scatter", ["flat", "serialized"])
+def test_more_ranks_than_polygons(tmp_path, scatter):
+    one = write_shapefile(tmp_path / "one", [KNOWN["wedge"][0]])
+    two = write_shapefile(tmp_path / "two", [KNOWN["wedge"][0], KNOWN["rectangle"][0]])
+    for source, extra in ((one, []), (two, []), ("gen1", ["--generate", 1]), ("gen2", ["--generate", 2])):
+        args = [source] if not extra else extra
+        ref = None
+        for ranks in (1, 2, 3):
+            out = tmp_path / f"{Path(str(source)).stem}-{ranks}.h5"
+            r = run(["polygons", *args, "--scatter", scatter, "-o", out, "--quiet"], ranks=ranks)
+            assert r.returncode == 0, r.stderr
+            assert "runtime error" not in r.stderr and "Sanitizer" not in r.stderr, r.stderr
+            res = read(out)
+            assert res["timings"].shape[0] == ranks
+            if ref is None:
+                ref = res
+            for key in ("record", "area_m2", "perimeter_m", "vertices", "name"):
+                assert np.array_equal(res[key], ref[key]), (source, ranks, key)
+            assert res["attrs"]["total_area_m2"] == ref["attrs"]["total_area_m2"]
+
+
 # --- bad input: one message, non-zero exit, no output, no hang ---------------------------------
 def corrupt(kind, shp):
     base = shp.with_suffix("")

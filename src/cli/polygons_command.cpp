@@ -18,6 +18,7 @@ struct PolygonsText {
   std::string area = "auto";
   std::string name_field;
   std::string scatter = "flat";
+  std::string assume_crs;
 };
 
 polygons::PolygonsOptions validate(const PolygonsText& t) {
@@ -47,6 +48,12 @@ polygons::PolygonsOptions validate(const PolygonsText& t) {
       (o.area == polygons::AreaMode::geodesic || o.area == polygons::AreaMode::both)) {
     throw UsageError("--area: geodesic areas need --crs geographic");
   }
+  if (!t.assume_crs.empty() && synthetic) {
+    throw UsageError("--assume-crs: applies to an input shapefile only (--crs sets a synthetic set's)");
+  }
+  o.assume_crs = t.assume_crs == "EPSG:4326" ? polygons::AssumedCrs::wgs84
+               : t.assume_crs == "planar"    ? polygons::AssumedCrs::planar
+                                             : polygons::AssumedCrs::none;
   o.name_field = t.name_field;
   o.scatter = t.scatter == "serialized" ? polygons::ScatterMethod::serialized
                                         : polygons::ScatterMethod::flat;
@@ -64,11 +71,16 @@ Subcommand make_polygons_command(CLI::App& app) {
       "  rankwise polygons countries.shp --area both --name-field NAME_EN\n"
       "  rankwise polygons --generate 1e5 --seed 7 --write-shapefile synth.shp\n"
       "  mpiexec -n 2 rankwise polygons --generate 156250 --vertices 64   # 10 M vertices\n"
-      "Geographic data (lon/lat .prj) gets geodesic areas by default, projected data planar.");
+      "Geographic data (lon/lat .prj) gets geodesic areas by default, projected data planar.\n"
+      "A .prj on another ellipsoid than WGS84, or one rankwise cannot read, is an error;\n"
+      "--assume-crs EPSG:4326|planar says what the coordinates are instead (see docs/polygons.md).");
   sub->add_option("input", text->input, "Polygon shapefile (.shp with .shx, .dbf; .prj, .cpg)");
   sub->add_option("--area", text->area, "auto | geodesic | planar | both")
       ->check(CLI::IsMember({"auto", "geodesic", "planar", "both"}))
       ->capture_default_str();
+  sub->add_option("--assume-crs", text->assume_crs,
+                  "Ignore the .prj: EPSG:4326 (lon/lat on WGS84) | planar (plane coordinates)")
+      ->transform(CLI::IsMember({"EPSG:4326", "planar"}, CLI::ignore_case));
   sub->add_option("--name-field", text->name_field,
                   "Attribute holding names (default: first of NAME/name/Name)");
   sub->add_option("--generate", text->generate, "Make N synthetic polygons with known areas");

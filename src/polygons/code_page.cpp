@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <string>
 
 namespace rankwise::polygons {
 namespace {
@@ -71,7 +72,80 @@ std::size_t utf8_sequence(std::string_view bytes, std::size_t i) {
   return n;
 }
 
+// Names of code pages rankwise does not decode (normalised: upper-case letters and digits):
+// Windows/OEM numbers and the usual families. A name outside these is no code page at all.
+bool names_a_code_page(const std::string& n) {
+  if (std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; })) return true;
+  static constexpr std::array<std::string_view, 28> families = {
+      "CP",    "IBM",  "WINDOWS", "ISO8859", "ISO2022", "ISO646", "KOI8",   "EUC",  "MAC",
+      "UTF",   "UCS",  "DOS",     "OEM",     "ANSI",    "LDID",   "GB",     "BIG5", "SHIFTJIS",
+      "SJIS",  "TIS",  "KSC",     "JIS",     "ASCII",   "USASCII", "LATIN", "ARMSCII", "VISCII",
+      "TCVN"};
+  return std::any_of(families.begin(), families.end(),
+                     [&](std::string_view f) { return n.rfind(f, 0) == 0; });
+}
+
+std::string hex_byte(unsigned char c) {
+  constexpr const char* digits = "0123456789abcdef";
+  return std::string("\\x") + digits[c >> 4] + digits[c & 15];
+}
+
 }  // namespace
+
+std::string printable(std::string_view bytes, std::size_t max) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < bytes.size() && out.size() < max) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    const std::size_t n = utf8_sequence(bytes, i);
+    if (n == 0 || c < 0x20 || c == 0x7F) {
+      out += hex_byte(c);
+      ++i;
+    } else {
+      out.append(bytes.substr(i, n));
+      i += n;
+    }
+  }
+  if (i < bytes.size()) out += "...";
+  return out;
+}
+
+CodePage choose_code_page(std::optional<std::string_view> cpg, int ldid) {
+  const std::string driver = ldid != 0 ? "LDID/" + std::to_string(ldid) : std::string();
+  CodePage chosen;
+  if (cpg) {
+    std::string_view line = *cpg;
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back())) != 0) {
+      line.remove_suffix(1);
+    }
+    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    const bool ascii = std::all_of(line.begin(), line.end(), [](char c) {
+      return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F;
+    });
+    const std::string n = normalise(line);
+    if (ascii && !n.empty()) {
+      chosen.name = std::string(line);
+      chosen.encoding = encoding_from_code_page(line);
+      if (chosen.encoding || names_a_code_page(n)) return chosen;  // used, or refused
+    }
+    if (line.empty()) {
+      chosen.warning = "is empty";
+    } else {  // appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "'" + string
+      chosen.warning.append("'").append(printable(line)).append("' is not a code page name");
+    }
+    chosen.warning += "; ignored: ";
+  }
+  chosen.name = driver;
+  chosen.encoding = encoding_from_code_page(driver);
+  if (!chosen.warning.empty() && chosen.encoding) {
+    chosen.warning += driver.empty()
+                          ? "names are read as UTF-8 where valid, else as ISO-8859-1 (the .dbf "
+                            "declares no language driver either)"
+                          : "names are read in the .dbf's language driver " + driver;
+    chosen.warning += "; write the encoding's name (e.g. UTF-8) into the .cpg to silence this";
+  }
+  return chosen;
+}
 
 std::optional<Encoding> encoding_from_code_page(std::string_view name) {
   const std::string n = normalise(name);

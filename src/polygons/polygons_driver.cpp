@@ -5,12 +5,14 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <numeric>
 
 #include "rankwise/driver/memory.hpp"
 #include "rankwise/parallel/block_range.hpp"
 #include "rankwise/polygons/area.hpp"
+#include "rankwise/polygons/crs.hpp"
 #include "rankwise/polygons/partition.hpp"
 #include "rankwise/polygons/shapefile.hpp"
 #include "rankwise/polygons/synthetic.hpp"
@@ -49,7 +51,10 @@ struct Input {
   std::vector<double> expected_area;  // synthetic sets only
   Crs crs = Crs::geographic;
   std::string source;                 // file name or "synthetic"
-  std::string crs_source;             // "prj", "bounds" or "synthetic"
+  std::string crs_source;             // "prj", "--assume-crs", "bounds" or "synthetic"
+  std::string planar_unit;            // projected: linear unit ("" if not stated)
+  double planar_unit_m = std::numeric_limits<double>::quiet_NaN();  // metres per planar_unit
+  std::vector<std::string> warnings;  // root: the reader's, printed once
   std::string name_field;
   std::string code_page;
 };
@@ -64,16 +69,23 @@ Input read_or_generate(const PolygonsOptions& o) {
     in.crs = s.crs;
     in.source = "synthetic";
     in.crs_source = "synthetic";
+    if (s.crs == Crs::projected) {
+      in.planar_unit = "metre";
+      in.planar_unit_m = 1.0;
+    }
     in.name_field = "NAME";
     in.code_page = "UTF-8";
     return in;
   }
-  in.file = std::make_unique<ShapefileReader>(o.input, o.name_field);
+  in.file = std::make_unique<ShapefileReader>(o.input, o.name_field, o.assume_crs);
   Shapefile& f = in.file->info();
   in.names = std::move(f.names);
   in.crs = f.crs;
   in.source = o.input;
   in.crs_source = f.crs_source;
+  in.planar_unit = f.planar_unit;
+  in.planar_unit_m = f.planar_unit_m;
+  in.warnings = std::move(f.warnings);
   in.name_field = f.name_field;
   in.code_page = f.code_page;
   return in;
@@ -88,6 +100,7 @@ Input load(const PolygonsOptions& o, driver::Run& run) {
     if (comm.is_root()) in = read_or_generate(o);
   });
   run.timer().add(comm.is_root() ? Phase::read : Phase::idle, timing::now() - t0);
+  for (const auto& w : in.warnings) std::fprintf(stderr, "rankwise: warning: %s\n", w.c_str());
   if (!o.write_shapefile.empty()) {
     auto scope = run.timer().scope(Phase::write);
     comm.agreed([&] {
@@ -100,6 +113,10 @@ Input load(const PolygonsOptions& o, driver::Run& run) {
   in.crs = static_cast<Crs>(meta[0]);
   comm.broadcast(in.source);
   comm.broadcast(in.crs_source);
+  comm.broadcast(in.planar_unit);
+  std::vector<double> unit_m{in.planar_unit_m};
+  comm.broadcast(unit_m);
+  in.planar_unit_m = unit_m[0];
   comm.broadcast(in.name_field);
   comm.broadcast(in.code_page);
   return in;
@@ -115,6 +132,14 @@ AreaMode resolve(AreaMode requested, const Input& in) {
                      " is projected (by its " + in.crs_source + "); use --area planar");
   }
   return requested;
+}
+
+// The unit of area_planar: degree² for lon/lat, the .prj's linear unit squared, "unit²" when
+// no .prj states it (--assume-crs planar, or guessed from the bounds).
+std::string planar_unit_of(const Input& in) {
+  if (in.crs == Crs::geographic) return "degree²";
+  if (!std::isfinite(in.planar_unit_m)) return "unit²";
+  return planar_area_unit(in.planar_unit, in.planar_unit_m);
 }
 
 const char* mode_name(AreaMode m) {
@@ -177,6 +202,8 @@ void write_results(io::Group& root, const parallel::Comm& comm, const Input& in,
   p.attribute("source", in.source);
   p.attribute("crs", std::string(in.crs == Crs::geographic ? "geographic" : "projected"));
   p.attribute("crs_source", in.crs_source);
+  p.attribute("planar_area_unit", planar_unit_of(in));
+  p.attribute("planar_unit_m", in.planar_unit_m);
   p.attribute("area_mode", std::string(mode_name(mode)));
   p.attribute("name_field", in.name_field);
   p.attribute("code_page", in.code_page);
@@ -195,18 +222,24 @@ void summarise(const driver::Run& run, const Input& in, const Gathered& g, AreaM
                std::uint64_t records, double compute_wall) {
   if (!run.comm().is_root()) return;
   const bool geodesic = mode != AreaMode::planar;
-  const char* unit = geodesic ? "m²" : "units²";
+  const std::string planar_unit = planar_unit_of(in);
+  const char* unit = geodesic ? "m²" : planar_unit.c_str();
   char line[512];
   std::snprintf(line, sizeof line, "polygons: %llu records, %.0f vertices from %s (%s, by %s)",
                 static_cast<unsigned long long>(records), g.totals[3], in.source.c_str(),
                 in.crs == Crs::geographic ? "lon/lat" : "projected", in.crs_source.c_str());
   run.say(line);
   const double total = geodesic ? g.totals[0] : g.totals[1];
+  std::string note;
+  if (geodesic) {
+    note = "  (" + std::to_string(total / GeodesicArea().ellipsoid_area()) + " of the WGS84 ellipsoid)";
+  } else if (in.crs == Crs::projected && std::isfinite(in.planar_unit_m) && in.planar_unit_m != 1.0) {
+    char m2[64];
+    std::snprintf(m2, sizeof m2, "  (%.17g m²)", total * in.planar_unit_m * in.planar_unit_m);
+    note = m2;
+  }
   std::snprintf(line, sizeof line, "total %s area %.17g %s%s", geodesic ? "geodesic" : "planar",
-                total, unit,
-                geodesic ? ("  (" + std::to_string(total / GeodesicArea().ellipsoid_area()) +
-                            " of the WGS84 ellipsoid)").c_str()
-                         : "");
+                total, unit, note.c_str());
   run.say(line);
   std::vector<std::size_t> order(g.area.size());
   std::iota(order.begin(), order.end(), std::size_t{0});

@@ -4,10 +4,11 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <optional>
 
 #include "rankwise/errors.hpp"
 #include "rankwise/polygons/code_page.hpp"
+#include "rankwise/polygons/crs.hpp"
 #include "rankwise/polygons/shapefile.hpp"
 #include "shapelib_handles.hpp"
 #include "shp_records.hpp"
@@ -37,26 +38,58 @@ std::string take_shapelib_error() {
 namespace {
 using detail::DbfFile;
 
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
+// The first line of a .cpg (as shapelib reads it); nullopt if there is none.
+std::optional<std::string> read_cpg(const std::string& shp) {
+  const std::string path = sibling(shp, "cpg");
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  std::string text(1024, '\0');
+  if (in) in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!in.is_open() || in.bad()) throw InputError(path + ": cannot read");
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text.substr(0, text.find_first_of("\r\n"));
 }
 
-// Geographic if the .prj says GEOGCS/GEOGCRS, projected if PROJCS/PROJCRS; otherwise guess
-// from the bounds (lon/lat fit in [-180, 360] x [-90, 90]).
-std::pair<Crs, std::string> detect_crs(const std::string& shp, const ShapeHeader& header) {
-  std::ifstream prj(sibling(shp, "prj"));
-  if (prj) {
-    std::stringstream text;
-    text << prj.rdbuf();
-    std::string wkt = upper(text.str());
-    wkt.erase(0, wkt.find_first_not_of(" \t\r\n\xEF\xBB\xBF"));
-    if (wkt.rfind("PROJCS", 0) == 0 || wkt.rfind("PROJCRS", 0) == 0) return {Crs::projected, "prj"};
-    if (wkt.rfind("GEOGCS", 0) == 0 || wkt.rfind("GEOGCRS", 0) == 0) return {Crs::geographic, "prj"};
+// The CRS: --assume-crs, else the .prj (anything it does not make clear is an error), else a
+// guess from the bounds (lon/lat fit in [-180, 360] x [-90, 90]) with a warning.
+void detect_crs(const std::string& shp, const ShapeHeader& header, AssumedCrs assume,
+                Shapefile& out) {
+  if (assume != AssumedCrs::none) {
+    out.crs = assume == AssumedCrs::wgs84 ? Crs::geographic : Crs::projected;
+    out.crs_source = "--assume-crs";
+    return;
+  }
+  const std::string path = sibling(shp, "prj");
+  if (std::filesystem::exists(path)) {
+    constexpr std::size_t limit = 1 << 16;  // WKT 2 with every optional part is a few kB
+    std::ifstream in(path, std::ios::binary);
+    std::string text(limit + 1, '\0');
+    if (in) in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!in.is_open() || in.bad()) throw InputError(path + ": cannot read");
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > limit) {
+      throw InputError(path + ": larger than 64 KiB, not a coordinate system");
+    }
+    const PrjCrs prj = classify_prj(text, path);
+    out.crs = prj.kind;
+    out.crs_source = "prj";
+    if (prj.kind == Crs::projected) {
+      out.planar_unit = prj.unit;
+      out.planar_unit_m = prj.unit_m;
+    }
+    return;
   }
   const double* b = header.bounds;
   const bool lonlat = b[0] >= -180.0 && b[2] <= 360.0 && b[1] >= -90.0 && b[3] <= 90.0;
-  return {lonlat ? Crs::geographic : Crs::projected, "bounds"};
+  out.crs = lonlat ? Crs::geographic : Crs::projected;
+  out.crs_source = "bounds";
+  out.warnings.push_back(
+      path + ": missing; " +
+      (lonlat ? "the coordinates fit in [-180, 360] x [-90, 90], so they are taken as "
+                "longitude/latitude on WGS84 (geodesic areas); pass --assume-crs EPSG:4326 to "
+                "say so and silence this, or --assume-crs planar"
+              : "the coordinates exceed longitude/latitude bounds, so they are taken as planar "
+                "(areas in their unit²); pass --assume-crs planar to say so and silence this"));
 }
 
 // The field to take names from: `wanted`, or the first of NAME/name/Name; -1 if none.
@@ -99,13 +132,15 @@ std::vector<std::string> read_names(const std::string& shp, std::uint64_t record
     throw InputError(dbf_path + ": " + std::to_string(dbf_records) + " records but the .shx has " +
                      std::to_string(records));
   }
-  const char* page = DBFGetCodePage(dbf.get());
-  out.code_page = page != nullptr ? page : "";
-  const auto encoding = encoding_from_code_page(out.code_page);
-  if (!encoding) {
-    throw InputError(dbf_path + ": code page '" + out.code_page +
+  const std::optional<std::string> cpg = read_cpg(shp);
+  const CodePage page = choose_code_page(cpg, dbf.get()->iLanguageDriver);
+  if (!page.encoding) {
+    throw InputError(dbf_path + ": code page '" + page.name +
                      "' is not supported (UTF-8, ISO-8859-1, Windows-1252)");
   }
+  if (!page.warning.empty()) out.warnings.push_back(sibling(shp, "cpg") + ": " + page.warning);
+  out.code_page = page.name;
+  const auto& encoding = page.encoding;
   const int field = name_field_index(dbf_path, dbf.get(), wanted, out.name_field);
   if (field < 0) return std::vector<std::string>(records);
   if (DBFGetNativeFieldType(dbf.get(), field) == 'C') {  // text: parsed in place, see dbf_text.cpp
@@ -129,13 +164,14 @@ std::vector<std::string> read_names(const std::string& shp, std::uint64_t record
 
 }  // namespace
 
-ShapefileReader::ShapefileReader(const std::string& path, const std::string& name_field) {
+ShapefileReader::ShapefileReader(const std::string& path, const std::string& name_field,
+                                 AssumedCrs assume) {
   const std::string shp = sibling(path, "shp");
   const ShapeHeader header = check_shape_header(shp);
   records_ = check_shape_index(sibling(shp, "shx"), header);
   info_.shape_type = header.shape_type;
   info_.names = read_names(shp, records_, name_field, info_);
-  std::tie(info_.crs, info_.crs_source) = detect_crs(shp, header);
+  detect_crs(shp, header, assume, info_);
   if (records_ == 0) throw InputError(shp + ": no records (empty shapefile)");
   // Our own parser rather than SHPReadObject: reading 10 M vertices is 3x faster (shp_records.cpp).
   shp_ = std::make_unique<detail::ShpRecords>(shp, sibling(shp, "shx"), header, info_.crs);
@@ -155,8 +191,9 @@ void ShapefileReader::read(std::uint64_t first, std::uint64_t last, PolygonSet& 
   shp_->read(first, last, set);
 }
 
-Shapefile read_shapefile(const std::string& path, const std::string& name_field) {
-  ShapefileReader reader(path, name_field);
+Shapefile read_shapefile(const std::string& path, const std::string& name_field,
+                         AssumedCrs assume) {
+  ShapefileReader reader(path, name_field, assume);
   reader.read(0, reader.records(), reader.info().polygons);
   return std::move(reader.info());
 }

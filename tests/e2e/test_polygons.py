@@ -28,17 +28,19 @@ PROJ_WKT = 'PROJCS["WGS_1984_UTM_Zone_33N",GEOGCS["GCS_WGS_1984"],UNIT["Meter",1
 
 # --- shapefiles from a minimal pure-Python encoder (tests/support/shapefile_bytes.py) -----------
 def write_shapefile(base, records, names=None, prj=GEO_WKT, cpg="UTF-8", encoding="utf-8",
-                    shape_type=5):
+                    shape_type=5, language_driver=0):
     """records: one list of rings per record, each ring a list of (x, y). Writes base.shp/.shx/.dbf
-    (+ .prj, .cpg unless None). Returns the .shp path."""
+    (+ .prj, .cpg unless None; cpg as bytes is written as is). Returns the .shp path."""
     base = Path(base)
-    shp, shx, dbf = shapefile_bytes(records, shape_type, names, encoding)
+    shp, shx, dbf = shapefile_bytes(records, shape_type, names, encoding, language_driver)
     base.with_suffix(".shp").write_bytes(shp)
     base.with_suffix(".shx").write_bytes(shx)
     base.with_suffix(".dbf").write_bytes(dbf)
     if prj is not None:
         base.with_suffix(".prj").write_text(prj)
-    if cpg is not None:
+    if isinstance(cpg, bytes):
+        base.with_suffix(".cpg").write_bytes(cpg)
+    elif cpg is not None:
         base.with_suffix(".cpg").write_text(cpg)
     return base.with_suffix(".shp")
 
@@ -195,6 +197,164 @@ def test_latin1_names_decoded(tmp_path):
     assert r.returncode == 0, r.stderr
     names = [n.decode("utf-8") for n in read(tmp_path / "o.h5")["name"]]
     assert names == ["Côte d'Ivoire", "São Tomé"]
+
+
+# --- what the .prj says: accepted, refused, overridden (docs/polygons.md, "Coordinate systems") --
+MARS_WKT = ('GEOGCS["Mars 2000",DATUM["D_Mars_2000",SPHEROID["Mars_2000_IAU_IAG",3396190.0,'
+            '169.894447223612]],PRIMEM["Reference_Meridian",0.0],UNIT["Degree",0.0174532925199433]]')
+UTM_WKT2 = ('PROJECTEDCRS["WGS 84 / UTM zone 33N",BASEGEOGCRS["WGS 84",DATUM["World Geodetic System 1984",'
+            'ELLIPSOID["WGS 84",6378137,298.257223563,LENGTHUNIT["metre",1]]],'
+            'PRIMEM["Greenwich",0,ANGLEUNIT["degree",0.0174532925199433]]],'
+            'CONVERSION["UTM zone 33N",METHOD["Transverse Mercator",ID["EPSG",9807]],'
+            'PARAMETER["False easting",500000,LENGTHUNIT["metre",1]]],'
+            'CS[Cartesian,2],AXIS["(E)",east,ORDER[1],LENGTHUNIT["metre",1]],'
+            'AXIS["(N)",north,ORDER[2],LENGTHUNIT["metre",1]],ID["EPSG",32633]]')
+FOOT_WKT = ('PROJCS["NAD83 / California zone 6 (ftUS)",GEOGCS["NAD83",DATUM["North_American_Datum_1983",'
+            'SPHEROID["GRS 1980",6378137,298.257222101]],PRIMEM["Greenwich",0],'
+            'UNIT["degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic_2SP"],'
+            'UNIT["US survey foot",0.3048006096012192],AXIS["X",EAST],AXIS["Y",NORTH]]')
+GRS80_WKT = GEO_WKT.replace("298.257223563", "298.257222101")
+# 50 x 50 (m or ft) near UTM 33N's central meridian at 42°N: as lon/lat it is 45 million km².
+SQUARE_50 = [[(500000, 4649776), (500000, 4649826), (500050, 4649826), (500050, 4649776), (500000, 4649776)]]
+
+
+def warnings(result):
+    return [l for l in result.stderr.splitlines() if l.startswith("rankwise: warning")]
+
+
+@pytest.mark.parametrize("ranks", [1, 2])
+def test_non_wgs84_ellipsoid_refused(tmp_path, ranks):
+    shp = write_shapefile(tmp_path / "mars", [KNOWN["rectangle"][0]], prj=MARS_WKT)
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    r = run(["polygons", shp, "-o", outdir / "o.h5"], ranks=ranks)
+    line = assert_clean_failure(r, directory=outdir, expect_code=1)
+    assert line.startswith("rankwise: error: " + str(shp.with_suffix(".prj")) + ": on the "
+                           "Mars_2000_IAU_IAG ellipsoid (a = 3396190 m"), line
+    assert "WGS84 only" in line and "ogr2ogr -t_srs EPSG:4326" in line and "--assume-crs EPSG:4326" in line
+    # the way out the message names
+    r = run(["polygons", shp, "--assume-crs", "EPSG:4326", "-o", outdir / "o.h5"], ranks=ranks)
+    assert r.returncode == 0, r.stderr
+    res = read(outdir / "o.h5")
+    assert res["attrs"]["crs_source"] == "--assume-crs" and res["attrs"]["crs"] == "geographic"
+    assert res["area_m2"][0] == pytest.approx(KNOWN["rectangle"][1], rel=1e-6)
+    assert warnings(r) == []
+
+
+def test_grs80_is_taken_as_wgs84(tmp_path):
+    shp = write_shapefile(tmp_path / "grs80", [KNOWN["rectangle"][0]], prj=GRS80_WKT)
+    r = run(["polygons", shp, "-o", tmp_path / "o.h5"])
+    assert r.returncode == 0, r.stderr
+    assert warnings(r) == [] and read(tmp_path / "o.h5")["attrs"]["crs_source"] == "prj"
+
+
+@pytest.mark.parametrize("ranks", [1, 2])
+def test_wkt2_utm_square_is_2500_m2(tmp_path, ranks):
+    shp = write_shapefile(tmp_path / "utm", [SQUARE_50, SQUARE_50], prj=UTM_WKT2)
+    r = run(["polygons", shp, "-o", tmp_path / "o.h5"], ranks=ranks)
+    assert r.returncode == 0, r.stderr
+    assert warnings(r) == []
+    res = read(tmp_path / "o.h5")
+    assert res["attrs"]["crs"] == "projected" and res["attrs"]["crs_source"] == "prj"
+    assert res["attrs"]["area_mode"] == "planar"
+    assert list(res["area_planar"]) == [2500.0, 2500.0]
+    assert res["attrs"]["planar_area_unit"] == "m²" and res["attrs"]["planar_unit_m"] == 1.0
+    assert np.all(np.isnan(res["area_m2"]))
+    assert "total planar area 5000 m²" in r.stdout
+    # geodesic areas of projected data: a usage error, as for every projected .prj
+    r = run(["polygons", shp, "--area", "geodesic", "-o", tmp_path / "g.h5"], ranks=ranks)
+    assert "projected" in assert_clean_failure(r, expect_code=2)
+    assert not (tmp_path / "g.h5").exists()
+
+
+def test_us_survey_foot_unit_recorded(tmp_path):
+    shp = write_shapefile(tmp_path / "ft", [SQUARE_50], prj=FOOT_WKT)
+    r = run(["polygons", shp, "-o", tmp_path / "o.h5"])
+    assert r.returncode == 0, r.stderr
+    res = read(tmp_path / "o.h5")
+    assert list(res["area_planar"]) == [2500.0]  # the data's units², as shapely and ArcGIS give it
+    assert res["attrs"]["planar_area_unit"] == "US survey foot²"
+    assert res["attrs"]["planar_unit_m"] == 0.3048006096012192
+    assert "2500 US survey foot²  (232.25" in r.stdout  # and in m² beside it
+
+
+@pytest.mark.parametrize("ranks", [1, 2])
+@pytest.mark.parametrize("prj,mentions", [
+    ("LOCAL_CS[\"site grid\",UNIT[\"metre\",1]]", "a LOCAL_CS coordinate system, neither geographic"),
+    ("this is not WKT", "not a WKT coordinate system"),
+    ("GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\"", "not a WKT coordinate system"),
+])
+def test_unknown_prj_refused_unless_assumed(tmp_path, ranks, prj, mentions):
+    # lon/lat-sized coordinates: the old bounds guess would have called them geographic
+    shp = write_shapefile(tmp_path / "in", [[[(0, 0), (0, 1), (1, 1), (1, 0), (0, 0)]]], prj=prj)
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    r = run(["polygons", shp, "-o", outdir / "o.h5"], ranks=ranks)
+    line = assert_clean_failure(r, directory=outdir, expect_code=1)
+    assert str(shp.with_suffix(".prj")) in line and mentions in line, line
+    assert "--assume-crs" in line
+    r = run(["polygons", shp, "--assume-crs", "planar", "-o", outdir / "o.h5"], ranks=ranks)
+    assert r.returncode == 0, r.stderr
+    res = read(outdir / "o.h5")
+    assert res["attrs"]["crs"] == "projected" and res["attrs"]["crs_source"] == "--assume-crs"
+    assert list(res["area_planar"]) == [1.0] and res["attrs"]["planar_area_unit"] == "unit²"
+    assert warnings(r) == []
+
+
+@pytest.mark.parametrize("ranks", [1, 2])
+def test_missing_prj_warns_once(tmp_path, ranks):
+    shp = write_shapefile(tmp_path / "in", [KNOWN["rectangle"][0]], prj=None)
+    r = run(["polygons", shp, "-o", tmp_path / "o.h5", "--quiet"], ranks=ranks)
+    assert r.returncode == 0, r.stderr
+    [line] = warnings(r)
+    assert str(shp.with_suffix(".prj")) + ": missing" in line
+    assert "longitude/latitude on WGS84" in line and "--assume-crs EPSG:4326" in line
+    assert read(tmp_path / "o.h5")["attrs"]["crs_source"] == "bounds"
+    r = run(["polygons", shp, "-o", tmp_path / "a.h5", "--assume-crs", "epsg:4326"], ranks=ranks)
+    assert r.returncode == 0 and warnings(r) == [], r.stderr
+    a, o = read(tmp_path / "a.h5"), read(tmp_path / "o.h5")
+    assert np.array_equal(a["area_m2"], o["area_m2"])
+    # projected-sized coordinates without a .prj: planar, said once
+    shp = write_shapefile(tmp_path / "utm", [SQUARE_50], prj=None)
+    r = run(["polygons", shp, "-o", tmp_path / "p.h5"], ranks=ranks)
+    assert r.returncode == 0, r.stderr
+    [line] = warnings(r)
+    assert "taken as planar" in line and "--assume-crs planar" in line
+    assert list(read(tmp_path / "p.h5")["area_planar"]) == [2500.0]
+
+
+def test_assume_crs_is_for_files_only(tmp_path):
+    r = run(["polygons", "--generate", 4, "--assume-crs", "planar", "-o", tmp_path / "o.h5"])
+    assert "--assume-crs" in assert_clean_failure(r, tmp_path, expect_code=2)
+    r = run(["polygons", "--generate", 4, "--assume-crs", "EPSG:3857", "-o", tmp_path / "o.h5"])
+    assert "--assume-crs" in assert_clean_failure(r, tmp_path, expect_code=2)
+
+
+@pytest.mark.parametrize("ranks", [1, 2])
+@pytest.mark.parametrize("cpg,driver,used", [(b"\xff\xfe", 0, ""), (b"\xff\xfe", 87, "LDID/87"),
+                                             (b"no such encoding\r\n", 0, "")])
+def test_invalid_cpg_warns_and_stores_valid_utf8(tmp_path, ranks, cpg, driver, used):
+    shp = write_shapefile(tmp_path / "in", [KNOWN["rectangle"][0]] * 2, names=["Côte d'Ivoire", "Zürich"],
+                          cpg=cpg, encoding="latin-1", language_driver=driver)
+    r = run(["polygons", shp, "-o", tmp_path / "o.h5"], ranks=ranks)
+    assert r.returncode == 0, r.stderr
+    [line] = warnings(r)
+    assert line.startswith("rankwise: warning: " + str(shp.with_suffix(".cpg")) + ": "), line
+    assert "is not a code page name; ignored" in line
+    with h5py.File(tmp_path / "o.h5", "r") as f:  # the attribute's raw bytes, not h5py's decoding
+        attr = f["polygons"].attrs.get_id("code_page")
+        raw = np.empty((), dtype=attr.dtype)
+        attr.read(raw)
+    stored = raw[()] if isinstance(raw[()], bytes) else raw[()].encode("utf-8")
+    assert stored.decode("utf-8") == used  # strict: surrogate escapes would fail here
+    names = [n.decode("utf-8") for n in read(tmp_path / "o.h5")["name"]]
+    assert names == ["Côte d'Ivoire", "Zürich"]  # Latin-1 and Windows-1252 agree on these
+
+
+def test_unsupported_code_page_still_refused(tmp_path):
+    shp = write_shapefile(tmp_path / "in", [KNOWN["rectangle"][0]], cpg="BIG5")
+    line = assert_clean_failure(run(["polygons", shp, "-o", tmp_path / "o.h5"]), expect_code=1)
+    assert "code page 'BIG5' is not supported" in line
 
 
 # --- more ranks than polygons: empty shares are gathered without touching null pointers -------

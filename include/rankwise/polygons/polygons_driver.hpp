@@ -4,6 +4,7 @@
 #include <string>
 
 #include "rankwise/driver/run.hpp"
+#include "rankwise/polygons/crs.hpp"
 #include "rankwise/polygons/distribute.hpp"
 #include "rankwise/polygons/measure.hpp"
 #include "rankwise/polygons/polygon_set.hpp"
@@ -20,6 +21,7 @@ struct PolygonsOptions {
   std::string write_shapefile;     ///< also write the synthetic set here
   AreaMode area = AreaMode::automatic;
   std::string name_field;          ///< empty: first of NAME/name/Name
+  AssumedCrs assume_crs = AssumedCrs::none;  ///< --assume-crs: replaces the .prj
   ScatterMethod scatter = ScatterMethod::flat;
 };
 

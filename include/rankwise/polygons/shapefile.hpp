@@ -4,10 +4,12 @@
 /// are checked before or after shapelib reads them; every failure is an InputError naming the
 /// file and the problem in one line.
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "rankwise/polygons/crs.hpp"
 #include "rankwise/polygons/polygon_set.hpp"
 
 namespace rankwise::polygons {
@@ -36,9 +38,12 @@ struct Shapefile {
   PolygonSet polygons;
   std::vector<std::string> names;  ///< UTF-8, one per record (empty without a name field)
   Crs crs = Crs::geographic;
-  std::string crs_source;          ///< "prj" or "bounds" (no/unknown .prj: guessed)
+  std::string crs_source;          ///< "prj", "--assume-crs" or "bounds" (no .prj: guessed)
+  std::string planar_unit;         ///< projected: the .prj's linear unit ("" if not stated)
+  double planar_unit_m = std::numeric_limits<double>::quiet_NaN();  ///< metres per planar_unit
   std::string name_field;          ///< the field names came from ("" if none)
-  std::string code_page;           ///< as declared (.cpg or DBF language driver), "" if none
+  std::string code_page;           ///< the declaration used (.cpg or "LDID/n"), "" if none
+  std::vector<std::string> warnings;  ///< one line each, for rank 0 to print (no "warning:")
   int shape_type = 0;
 };
 
@@ -52,8 +57,10 @@ class ShpRecords;
 class ShapefileReader {
  public:
   /// Opens the shapefile at `path` (".shp" optional); `name_field` empty picks the first of
-  /// NAME/name/Name present.
-  ShapefileReader(const std::string& path, const std::string& name_field);
+  /// NAME/name/Name present. The CRS is `assume` if given, else the .prj's (classify_prj),
+  /// else guessed from the bounds with a warning.
+  ShapefileReader(const std::string& path, const std::string& name_field,
+                  AssumedCrs assume = AssumedCrs::none);
   ~ShapefileReader();
   ShapefileReader(const ShapefileReader&) = delete;
   ShapefileReader& operator=(const ShapefileReader&) = delete;
@@ -84,7 +91,8 @@ class ShapefileReader {
 
 /// Reads every record of the shapefile at `path` (".shp" optional). `name_field` empty picks
 /// the first of NAME/name/Name present. Throws InputError.
-[[nodiscard]] Shapefile read_shapefile(const std::string& path, const std::string& name_field);
+[[nodiscard]] Shapefile read_shapefile(const std::string& path, const std::string& name_field,
+                                       AssumedCrs assume = AssumedCrs::none);
 
 /// Writes polygon records (type 5) with a NAME field, a UTF-8 .cpg and a .prj (WGS84
 /// lon/lat, or UTM 33N for projected sets). Throws IoError.

@@ -2,6 +2,7 @@
 # Strong and weak scaling of rankwise over MPI ranks x OpenMP threads, one HDF5 file per run.
 # The engine behind jobs/{slurm,pbs,local}/scaling.*; usable directly on a workstation:
 #   DRIVERS="pi nbody" SCALING_RANKS="1 2 4" SCALING_THREADS="1 2" jobs/scaling/study.sh
+#   DRIVERS=nbody jobs/scaling/study.sh --integrator rk4   # arguments go to every rankwise run
 # Layout of the results (read by tools/rankwise-report):
 #   $OUTDIR/<driver>-<study>/r<ranks>-t<threads>-<repeat>.h5   study = strong | weak
 #   $OUTDIR/runs.tsv   one line per run: driver study ranks threads repeat size wall_s file
@@ -90,7 +91,7 @@ for driver in $DRIVERS; do
           echo "study.sh: $driver $study ranks=$ranks threads=$threads size=$n repeat=$repeat -> $out"
           t0=$(date +%s.%N)
           launch "$ranks" "$threads" "$RANKWISE" "${args[@]}" --threads "$threads" --quiet \
-            --overwrite -o "$out"
+            --overwrite -o "$out" "$@"
           t1=$(date +%s.%N)
           printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$driver" "$study" "$ranks" "$threads" "$repeat" \
             "$n" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" \

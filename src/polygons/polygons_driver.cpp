@@ -10,12 +10,14 @@
 #include <numeric>
 
 #include "rankwise/driver/memory.hpp"
+#include "rankwise/io/output_path.hpp"
 #include "rankwise/parallel/block_range.hpp"
 #include "rankwise/polygons/area.hpp"
 #include "rankwise/polygons/crs.hpp"
 #include "rankwise/polygons/partition.hpp"
 #include "rankwise/polygons/shapefile.hpp"
 #include "rankwise/polygons/synthetic.hpp"
+#include "rankwise/process/shutdown.hpp"
 
 namespace rankwise::polygons {
 namespace {
@@ -76,6 +78,10 @@ Input read_or_generate(const PolygonsOptions& o) {
     in.name_field = "NAME";
     in.code_page = "UTF-8";
     return in;
+  }
+  // Every part must be a regular file: a FIFO or a device would block the reader.
+  for (const char* ext : {"shp", "shx", "dbf", "prj", "cpg"}) {
+    io::check_regular_file(sibling(o.input, ext), "the shapefile");
   }
   in.file = std::make_unique<ShapefileReader>(o.input, o.name_field, o.assume_crs);
   Shapefile& f = in.file->info();
@@ -325,6 +331,14 @@ Share distribute(Input& in, ScatterMethod method, driver::Run& run) {
   return share;
 }
 
+// Inside the agreed compute: a signal on any rank ends the run there, nothing written.
+void throw_if_signalled() {
+  if (const int sig = process::pending_signal(); sig != 0) {
+    throw Stopped("stopped by " + process::signal_name(sig) + " while measuring; nothing written",
+                  signal_exit(sig));
+  }
+}
+
 // Held records in 64 slices, so a long geodesic run can show progress (slicing does not
 // change any result: records are independent).
 void compute_held(const PolygonSet& mine, AreaMode mode, Measurements& m, driver::Run& run) {
@@ -337,6 +351,7 @@ void compute_held(const PolygonSet& mine, AreaMode mode, Measurements& m, driver
   for (std::uint64_t b = 0; b < n; b += slice) {
     const std::uint64_t e = std::min(n, b + slice);
     measure_range(mine, mode, run.threads(), b, e, m, &workspace);
+    throw_if_signalled();
     const double v = static_cast<double>(mine.ring_start[mine.record_start[e]]);
     progress.update(static_cast<double>(e), driver::si(v / (timing::now() - t0)) + "vertices/s on rank 0");
   }
@@ -354,6 +369,7 @@ void compute_streamed(const ShapefileReader& file, const Share& share, AreaMode 
                  run.timer().add(Phase::read, c.read_seconds);
                  run.timer().add(Phase::compute, c.compute_seconds);
                  busy += c.read_seconds + c.compute_seconds;
+                 throw_if_signalled();
                  progress.update(static_cast<double>(c.records),
                                  driver::si(c.vertices / busy) +
                                      "vertices/s on rank 0 (reading included)");
@@ -371,6 +387,7 @@ int run(const PolygonsOptions& options, driver::Run& run) {
   check_fits(options, comm);
   Input in = load(options, run);
   const AreaMode mode = resolve(options.area, in);
+  run.stop_if_signalled();
 
   const Share share = distribute(in, options.scatter, run);
   const std::uint64_t records = comm.sum(share.count);

@@ -154,7 +154,9 @@ CASES = [  # (ranks, signal, who gets it)
 def test_nbody_signal_keeps_frames_and_checkpoint_and_continues_bitwise(tmp_path, straight, ranks,
                                                                        sig, who):
     out, ck = tmp_path / "run.h5", tmp_path / "run.ck.h5"
-    proc = start(NBODY + ["-o", out, "--checkpoint", ck, "--restart", "auto"], ranks, tmp_path)
+    # Frequent checkpoints: some signals land while one is being written.
+    proc = start(NBODY + ["-o", out, "--checkpoint", ck, "--restart", "auto",
+                          "--checkpoint-every", 25], ranks, tmp_path)
     pids = rank_pids(proc.pid, ranks)
     wait_for(lambda: any(n.startswith(".run.h5.tmp-") for n in names(tmp_path)), 60, "the output")
     time.sleep(random.uniform(0.3, 2.0))

@@ -4,6 +4,8 @@
 #include <omp.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -63,6 +65,47 @@ std::string unknown_subcommand(int argc, char** argv, CLI::App& app) {
     } catch (const CLI::OptionNotFound&) {
       return a;
     }
+  }
+  return {};
+}
+
+// The first option on the command line that neither rankwise nor the chosen subcommand knows,
+// explained: "-n" belongs to mpiexec; a near miss gets "did you mean". Empty if none. `help`
+// becomes the subcommand's help command.
+std::string explain_unknown_option(int argc, char** argv, CLI::App& app, std::string& help) {
+  CLI::App* sub = nullptr;
+  std::vector<std::string> known{"--help", "-h", "--version", "--config"};
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.empty() || a[0] != '-') {
+      if (sub != nullptr) continue;
+      try {
+        sub = app.get_subcommand(a);
+        help = "rankwise " + a + " --help";
+        for (const CLI::Option* opt : sub->get_options()) {
+          for (const auto& l : opt->get_lnames()) known.push_back("--" + l);
+          for (const auto& n : opt->get_snames()) known.push_back("-" + n);
+        }
+      } catch (const CLI::OptionNotFound&) {
+      }
+      continue;
+    }
+    if (a == "--") break;
+    if (const auto eq = a.find('='); eq != std::string::npos) a = a.substr(0, eq);
+    if (std::find(known.begin(), known.end(), a) != known.end()) continue;
+    if (a == "-n" || a == "-np") {
+      return a + ": not a rankwise option; '" + a + " RANKS' belongs to mpiexec, before the " +
+             "program (mpiexec -n 4 rankwise pi ...); the count of the work is --terms, " +
+             "--samples or --particles";
+    }
+    if (sub == nullptr && a.size() > 2 && a[1] == '-') {
+      return "unknown option " + a + " before the subcommand (choose a subcommand first: "
+             "rankwise pi|nbody|polygons|info [options])";
+    }
+    if (a.size() > 1 && std::isdigit(static_cast<unsigned char>(a[1])) != 0) continue;  // -5
+    const std::string near = closest(a, known, a.size() > 4 ? 2 : 1);
+    return "unknown option " + a + (sub ? " for 'rankwise " + sub->get_name() + "'" : "") +
+           (near.empty() ? "" : "; did you mean " + near + "?");
   }
   return {};
 }
@@ -158,10 +201,13 @@ int run(int argc, char** argv, const parallel::Comm& comm) {
                                 ExitCode::usage});
   } catch (const CLI::ParseError& e) {
     std::string message = e.what();
-    if (const std::string word = unknown_subcommand(argc, argv, app); !word.empty()) {
+    std::string help = "rankwise --help";
+    if (const std::string hint = explain_unknown_option(argc, argv, app, help); !hint.empty()) {
+      message = hint;
+    } else if (const std::string word = unknown_subcommand(argc, argv, app); !word.empty()) {
       message = "unknown subcommand '" + word + "' (choose one of: info, pi, nbody, polygons)";
     }
-    return fail_or_abort(comm, {message + " (see rankwise --help)", ExitCode::usage});
+    return fail_or_abort(comm, {message + " (see " + help + ")", ExitCode::usage});
   }
 
   // An option given with an empty value ("--dt ''", "--dt=") must not silently mean "default".

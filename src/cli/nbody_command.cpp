@@ -1,4 +1,6 @@
 // `rankwise nbody` options.
+#include <cctype>
+#include <filesystem>
 #include <memory>
 
 #include "rankwise/cli/parse.hpp"
@@ -62,7 +64,16 @@ nbody::NbodyOptions validate(const NbodyText& t) {
     o.source = nbody::Source::restart;
     o.path = t.restart;
   } else {
-    const std::string ic = t.ic.empty() ? "plummer" : t.ic;
+    std::string ic = t.ic.empty() ? "plummer" : t.ic;
+    std::string lower = ic;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "uniform" || lower == "plummer") ic = lower;  // kinds in any case
+    if (ic != "uniform" && ic != "plummer" && !std::filesystem::exists(ic) &&
+        ic.find_first_of("./") == std::string::npos) {
+      const std::string kind = closest(lower, {"uniform", "plummer"});
+      throw UsageError("--ic: '" + t.ic + "' is neither a file nor a kind of initial conditions" +
+                       (kind.empty() ? std::string(" (uniform, plummer)") : "; did you mean " + kind + "?"));
+    }
     if (ic == "uniform") {
       o.source = nbody::Source::uniform;
     } else if (ic == "plummer") {

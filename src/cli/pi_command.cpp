@@ -33,7 +33,7 @@ Subcommand make_pi_command(CLI::App& app) {
   sub->add_option("--method", text->method, "series | montecarlo")
       ->check(CLI::IsMember({"series", "montecarlo"}))
       ->capture_default_str();
-  sub->add_option("-n,--terms", text->terms,
+  sub->add_option("-N,--terms", text->terms,
                   "Series terms N (1e9 by default; the limit with --tolerance)");
   sub->add_option("--samples", text->samples,
                   "Monte Carlo samples (1e8 by default; the limit with --tolerance)");
@@ -63,7 +63,15 @@ Subcommand make_pi_command(CLI::App& app) {
                                               : parse_count(text->samples, "--samples");
             }
             o.seed = parse_seed(text->seed);
-            if (!text->tolerance.empty()) o.tolerance = parse_real(text->tolerance, "--tolerance", true);
+            if (!text->tolerance.empty()) {
+              o.tolerance = parse_real(text->tolerance, "--tolerance", true);
+              // Doubles next to pi are 4.44e-16 apart: no estimate can get closer than half that.
+              if (*o.tolerance < 4.5e-16) {
+                throw UsageError("--tolerance: " + text->tolerance +
+                                 " is below the spacing of doubles near pi (4.4e-16), so no "
+                                 "estimate could reach it; use 1e-15 or more");
+              }
+            }
             o.batch = parse_count(text->batch, "--batch");
             o.sweep = text->sweep;
             if (o.sweep && o.tolerance) {

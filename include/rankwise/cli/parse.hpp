@@ -2,6 +2,7 @@
 /// Parsing of option values into checked numbers (no CLI11 here, so it is unit-testable).
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace rankwise::cli {
 
@@ -16,6 +17,11 @@ namespace rankwise::cli {
 /// A finite real number; `positive` also rejects zero and negatives.
 [[nodiscard]] double parse_real(const std::string& text, const std::string& option,
                                 bool positive);
+
+/// The candidate closest to `word` by edit distance, if at most `max_distance` edits away
+/// (ties: the first); empty otherwise. For "did you mean ...?".
+[[nodiscard]] std::string closest(const std::string& word, const std::vector<std::string>& candidates,
+                                  std::size_t max_distance = 2);
 
 /// OpenMP threads per rank when --threads is not given: OMP_NUM_THREADS if valid, else 1.
 [[nodiscard]] int default_threads();

@@ -59,3 +59,14 @@ TEST(ParseSeed, AcceptsAny64BitValue) {
     EXPECT_THROW((void)parse_seed(bad), UsageError) << bad;
   }
 }
+
+TEST(Closest, SuggestsNearMissesOnly) {
+  using rankwise::cli::closest;
+  const std::vector<std::string> options{"--terms", "--samples", "--seed", "--tolerance"};
+  EXPECT_EQ(closest("--term", options), "--terms");
+  EXPECT_EQ(closest("--sede", options), "--seed");
+  EXPECT_EQ(closest("--tolerence", options), "--tolerance");
+  EXPECT_EQ(closest("--frobnicate", options), "");
+  EXPECT_EQ(closest("plumer", {"uniform", "plummer"}), "plummer");
+  EXPECT_EQ(closest("x", {}), "");
+}

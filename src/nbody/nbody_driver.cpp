@@ -170,7 +170,7 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
     auto scope = run.timer().scope(Phase::write);
     std::vector<double> pos, vel;
     for (std::uint64_t k = 0; k < carried->count; ++k) {
-      read_frame_rows(carried->path, k, gravity.own(), pos, vel);
+      comm.agreed([&] { read_frame_rows(carried->path, k, gravity.own(), pos, vel); });
       trajectory.write_frame_rows(next_frame++, carried->time[k], pos, vel,
                                   carried->diagnostics[k]);
       out.times.push_back(carried->time[k]);

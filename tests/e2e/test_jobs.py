@@ -309,3 +309,29 @@ def test_pbs_nbody_walltime_resubmits_with_qsub(tmp_path):
     attrs = nbody_attrs(output)
     assert attrs["completed"] == 1 and attrs["last_step"] == 2000 and attrs["integrator"] == "rk2"
     no_hidden_files(work)
+
+
+def test_slurm_nbody_scancel_is_not_resubmitted(slurm, tmp_path):
+    """scancel stops the run cleanly (exit 75, checkpoint kept) but does not resubmit it: the
+    SIGTERM came before the job's end time."""
+    env = dict(os.environ, RANKWISE=RANKWISE, PARTICLES="8192", STEPS="100000")
+    job = subprocess.run(["sbatch", "--parsable", "--ntasks=1", str(JOBS / "slurm/nbody.sbatch")],
+                         env=env, cwd=tmp_path, capture_output=True, text=True,
+                         check=True).stdout.strip().split(";")[0]
+    log = tmp_path / f"rankwise-nbody-{job}.log"
+    deadline = time.monotonic() + 120
+    while "nbody:" not in (log.read_text() if log.exists() else ""):   # rankwise's progress line
+        assert time.monotonic() < deadline, "the job did not start"
+        time.sleep(1)
+    subprocess.run(["scancel", job], check=True)
+    while jobs_in(tmp_path):
+        if time.monotonic() > deadline:
+            for j in jobs_in(tmp_path):
+                subprocess.run(["scancel", j])
+            pytest.fail("still running after scancel:\n" + log.read_text())
+        time.sleep(1)
+    text = log.read_text()
+    assert "rankwise: stopped by SIGTERM at step" in text, text
+    assert "nbody.sbatch: SIGTERM before the time limit (scancel?): not resubmitting" in text, text
+    assert [p.name for p in tmp_path.glob("*.log")] == [log.name], "resubmitted after scancel"
+    assert nbody_attrs(tmp_path / f"rankwise-nbody-{job}.h5")["completed"] == 0

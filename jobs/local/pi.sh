@@ -24,7 +24,7 @@ for i in "${!EXTRA[@]}"; do
 done
 opt "$method" --method
 if [ "$method" = montecarlo ]; then opt "${SAMPLES:-1e9}" --samples; opt "${SEED:-42}" --seed
-else opt "${TERMS:-1e10}" --terms -n; fi
+else opt "${TERMS:-1e10}" --terms -n -N; fi
 opt "${TOLERANCE:-}" --tolerance
 opt "$THREADS" --threads
 opt "$OUT" --output -o

@@ -1,5 +1,7 @@
 """Helpers for end-to-end tests: run the rankwise binary under mpiexec with a timeout."""
 import os
+import signal
+import time
 import subprocess
 from pathlib import Path
 
@@ -57,3 +59,66 @@ def children(pid):
         if int(fields[1]) == pid:
             out.append(int(d.name))
     return out
+
+
+# --- jobs started in the background (signals, kills): each test's leftovers are killed -----
+STARTED = []
+
+
+def start(args, ranks, cwd=None, extra_env=None):
+    """`mpiexec -q -n ranks rankwise args...` in its own session, not waited for."""
+    cmd = ["mpiexec", "-q", "-n", str(ranks), RANKWISE] + [str(a) for a in args]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=cwd, env=dict(ENV, **(extra_env or {})), start_new_session=True)
+    STARTED.append(proc)
+    return proc
+
+
+def finish(proc, timeout):
+    """Wait for `proc`; on timeout kill its whole session and fail (a hang)."""
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise AssertionError(f"mpiexec still running after {timeout} s: a hang")
+    return proc.returncode, out, err
+
+
+def kill_started():
+    """Kill whatever start() began and is still running (for an autouse fixture)."""
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.communicate()
+
+
+def rank_pids(mpiexec_pid, expect, timeout=30):
+    """The rankwise processes under mpiexec (direct children, or grandchildren via orted)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = set()
+        for c in children(mpiexec_pid):
+            for p in [c] + children(c):
+                try:
+                    if os.readlink(f"/proc/{p}/exe") == os.path.realpath(RANKWISE):
+                        found.add(p)
+                except OSError:
+                    pass
+        if len(found) >= expect:
+            return sorted(found)
+        time.sleep(0.05)
+    raise AssertionError(f"did not find {expect} rankwise ranks under mpiexec {mpiexec_pid}")
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"timed out waiting for {what}")

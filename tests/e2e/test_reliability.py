@@ -20,73 +20,17 @@ import h5py
 import numpy as np
 import pytest
 
-from rwtest import children, ENV, RANKWISE, error_lines, run
+from rwtest import (ENV, RANKWISE, STARTED, error_lines, finish, kill_started, rank_pids,
+                    run, start, wait_for)
 
 KILL_DEADLINE = 30   # seconds from SIGKILL to mpiexec's exit that we accept (measured: ~1 s)
-
-
-def rank_pids(mpiexec_pid, expect, timeout=30):
-    """The rankwise processes under mpiexec (direct children, or grandchildren via orted)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = []
-        for c in children(mpiexec_pid):
-            for p in [c] + children(c):
-                try:
-                    exe = os.readlink(f"/proc/{p}/exe")
-                except OSError:
-                    continue
-                if exe == os.path.realpath(RANKWISE):
-                    found.append(p)
-        if len(found) >= expect:
-            return sorted(set(found))
-        time.sleep(0.05)
-    raise AssertionError(f"did not find {expect} rankwise ranks under mpiexec {mpiexec_pid}")
-
-
-STARTED = []
 
 
 @pytest.fixture(autouse=True)
 def no_orphans():
     """Whatever a test started is gone when it ends, even if it failed half-way."""
     yield
-    while STARTED:
-        proc = STARTED.pop()
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.communicate()
-
-
-def start(args, ranks, cwd=None, extra_env=None):
-    cmd = ["mpiexec", "-q", "-n", str(ranks), RANKWISE] + [str(a) for a in args]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=cwd, env=dict(ENV, **(extra_env or {})), start_new_session=True)
-    STARTED.append(proc)
-    return proc
-
-
-def finish(proc, timeout):
-    """Wait for `proc`; on timeout kill its whole session and fail."""
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise AssertionError(f"mpiexec still running {timeout} s after the failure: a hang")
-    return proc.returncode, out, err
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
+    kill_started()
 
 
 def kill_rank_and_measure(proc, victim):

@@ -14,7 +14,6 @@ import os
 import random
 import shlex
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -22,68 +21,15 @@ import h5py
 import numpy as np
 import pytest
 
-from rwtest import ENV, RANKWISE, children, run
+from rwtest import finish, kill_started, rank_pids, run, start, wait_for
 
 STOP_DEADLINE = 10  # seconds from the signal to the job's end (the issue's bound)
 
-STARTED = []
-
-
 @pytest.fixture(autouse=True)
 def no_orphans():
+    """Whatever a test started is gone when it ends, even if it failed half-way."""
     yield
-    while STARTED:
-        proc = STARTED.pop()
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.communicate()
-
-
-def start(args, ranks, cwd, extra_env=None):
-    cmd = ["mpiexec", "-q", "-n", str(ranks), RANKWISE] + [str(a) for a in args]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=cwd, env=dict(ENV, **(extra_env or {})), start_new_session=True)
-    STARTED.append(proc)
-    return proc
-
-
-def finish(proc, timeout):
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise AssertionError(f"still running {timeout} s after it was asked to stop: a hang")
-    return proc.returncode, out, err
-
-
-def rank_pids(mpiexec_pid, expect, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = set()
-        for c in children(mpiexec_pid):
-            for p in [c] + children(c):
-                try:
-                    if os.readlink(f"/proc/{p}/exe") == os.path.realpath(RANKWISE):
-                        found.add(p)
-                except OSError:
-                    pass
-        if len(found) >= expect:
-            return sorted(found)
-        time.sleep(0.05)
-    raise AssertionError(f"did not find {expect} ranks under mpiexec {mpiexec_pid}")
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+    kill_started()
 
 
 def names(directory):

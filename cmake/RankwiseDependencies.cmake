@@ -24,3 +24,13 @@ find_library(GEOGRAPHICLIB_LIBRARY NAMES Geographic GeographicLib)  # [libgeogra
 find_path(GEOGRAPHICLIB_INCLUDE_DIR GeographicLib/PolygonArea.hpp)
 find_library(SHAPELIB_LIBRARY NAMES shp)                            # [libshp-dev]
 find_path(SHAPELIB_INCLUDE_DIR shapefil.h)
+
+# PROJ: projected coordinates back to longitude/latitude for geodesic areas [libproj-dev].
+find_package(PROJ CONFIG QUIET)
+if(NOT PROJ_FOUND)
+  find_library(PROJ_LIBRARY NAMES proj REQUIRED)
+  find_path(PROJ_INCLUDE_DIR proj.h REQUIRED)
+  add_library(PROJ::proj UNKNOWN IMPORTED)
+  set_target_properties(PROJ::proj PROPERTIES IMPORTED_LOCATION "${PROJ_LIBRARY}"
+                        INTERFACE_INCLUDE_DIRECTORIES "${PROJ_INCLUDE_DIR}")
+endif()

@@ -19,6 +19,8 @@ struct PolygonsText {
   std::string name_field;
   std::string scatter = "flat";
   std::string assume_crs;
+  std::string edges;
+  std::string densify = "1000";
 };
 
 polygons::PolygonsOptions validate(const PolygonsText& t) {
@@ -54,6 +56,13 @@ polygons::PolygonsOptions validate(const PolygonsText& t) {
   o.assume_crs = t.assume_crs == "EPSG:4326" ? polygons::AssumedCrs::wgs84
                : t.assume_crs == "planar"    ? polygons::AssumedCrs::planar
                                              : polygons::AssumedCrs::none;
+  if (synthetic && !t.edges.empty()) {
+    throw UsageError("--edges: applies to an input shapefile in a projected CRS only");
+  }
+  o.edges = t.edges == "projected" ? polygons::EdgeKind::projected : polygons::EdgeKind::geodesic;
+  o.edges_given = !t.edges.empty();
+  o.densify_m = parse_real(t.densify, "--densify", true);
+  if (o.densify_m < 1) throw UsageError("--densify: at least 1 metre, got " + t.densify);
   o.name_field = t.name_field;
   o.scatter = t.scatter == "serialized" ? polygons::ScatterMethod::serialized
                                         : polygons::ScatterMethod::flat;
@@ -64,16 +73,18 @@ polygons::PolygonsOptions validate(const PolygonsText& t) {
 Subcommand make_polygons_command(CLI::App& app) {
   auto text = std::make_shared<PolygonsText>();
   auto* sub = app.add_subcommand(
-      "polygons", "Geodesic (WGS84) and planar areas of shapefile polygons, scattered over ranks");
+      "polygons", "Geodesic (on the data's ellipsoid) and planar areas of shapefile polygons, over ranks");
   sub->footer(
       "Examples:\n"
       "  mpiexec -n 4 rankwise polygons plates.shp -o plates.h5\n"
       "  rankwise polygons countries.shp --area both --name-field NAME_EN\n"
       "  rankwise polygons --generate 1e5 --seed 7 --write-shapefile synth.shp\n"
       "  mpiexec -n 2 rankwise polygons --generate 156250 --vertices 64   # 10 M vertices\n"
-      "Geographic data (lon/lat .prj) gets geodesic areas by default, projected data planar.\n"
-      "A .prj on another ellipsoid than WGS84, or one rankwise cannot read, is an error;\n"
-      "--assume-crs EPSG:4326|planar says what the coordinates are instead (see docs/polygons.md).");
+      "  rankwise polygons parcels_utm.shp --edges projected   # edges straight on the map\n"
+      "Areas are geodesic on the ellipsoid the .prj names (WGS84, GRS80, a sphere, Mars...):\n"
+      "lon/lat data directly, projected data after PROJ unprojects the vertices. A .prj that\n"
+      "cannot be read is an error; --assume-crs EPSG:4326|planar says what the coordinates are\n"
+      "instead (see docs/polygons.md).");
   sub->add_option("input", text->input, "Polygon shapefile (.shp with .shx, .dbf; .prj, .cpg)");
   sub->add_option("--area", text->area, "auto | geodesic | planar | both")
       ->check(CLI::IsMember({"auto", "geodesic", "planar", "both"}))
@@ -81,6 +92,13 @@ Subcommand make_polygons_command(CLI::App& app) {
   sub->add_option("--assume-crs", text->assume_crs,
                   "Ignore the .prj: EPSG:4326 (lon/lat on WGS84) | planar (plane coordinates)")
       ->transform(CLI::IsMember({"EPSG:4326", "planar"}, CLI::ignore_case));
+  sub->add_option("--edges", text->edges,
+                  "Projected data: edges are geodesics between the unprojected vertices "
+                  "(geodesic, default) or straight lines on the map (projected: densified)")
+      ->check(CLI::IsMember({"geodesic", "projected"}));
+  sub->add_option("--densify", text->densify,
+                  "--edges projected: longest piece of an edge, metres")
+      ->capture_default_str();
   sub->add_option("--name-field", text->name_field,
                   "Attribute holding names (default: first of NAME/name/Name)");
   sub->add_option("--generate", text->generate, "Make N synthetic polygons with known areas");

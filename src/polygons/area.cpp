@@ -1,7 +1,7 @@
 // Geodesic areas (per edge: the polygon-specialised solver, GeographicLib where it hands back)
 // and planar (shoelace) areas of records.
 #include "rankwise/polygons/area.hpp"
-#include "rankwise/polygons/geodesic_edge.hpp"
+#include "rankwise/errors.hpp"
 
 #include <GeographicLib/Accumulator.hpp>
 #include <GeographicLib/Geodesic.hpp>
@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <limits>
+#include <string>
 #include <utility>
 
 namespace rankwise::polygons {
@@ -65,11 +66,6 @@ int transit(double lon1, double lon2) {
   return 0;
 }
 
-struct Edge {
-  double s12;
-  double S12;
-};
-
 }  // namespace
 
 struct EdgeCache::Slot {
@@ -115,14 +111,34 @@ EdgeCache::Slot& EdgeCache::probe(const std::uint64_t (&key)[4], bool& hit) {
   return slot;
 }
 
-GeodesicArea::GeodesicArea()
-    : ellipsoid_area_(GeographicLib::Geodesic::WGS84().EllipsoidArea()) {}
-
 namespace {
+
+GeographicLib::Geodesic make_geodesic(const Ellipsoid& e) {
+  if (!(e.a > 0) || !std::isfinite(e.a) || !(std::fabs(e.f) < 1)) {
+    throw InputError("ellipsoid " + e.name + ": a = " + std::to_string(e.a) +
+                     " m, f = " + std::to_string(e.f) + " is not an ellipsoid");
+  }
+  return {e.a, e.f};
+}
+
+}  // namespace
+
+struct GeodesicArea::Edge {
+  double s12;
+  double S12;
+};
+
+GeodesicArea::GeodesicArea(const Ellipsoid& ellipsoid)
+    : ellipsoid_(ellipsoid),
+      geodesic_(make_geodesic(ellipsoid)),
+      ellipsoid_area_(geodesic_.EllipsoidArea()) {
+  if (GeodesicEdge::supports(ellipsoid.f)) fast_.emplace(ellipsoid.a, ellipsoid.f);
+}
 
 // s12 and S12 of the edge (lat1, lon1) -> (lat2, lon2), solved from the endpoint that is
 // smaller in (lat, lon) order: S12 of a reversed edge is -S12, s12 is the same.
-Edge solve(double lat1, double lon1, double lat2, double lon2, EdgeCache* cache) {
+GeodesicArea::Edge GeodesicArea::solve(double lat1, double lon1, double lat2, double lon2,
+                                       EdgeCache* cache) const {
   const bool reversed = lat2 < lat1 || (lat2 == lat1 && lon2 < lon1);
   if (reversed) {
     std::swap(lat1, lat2);
@@ -141,13 +157,12 @@ Edge solve(double lat1, double lon1, double lat2, double lon2, EdgeCache* cache)
   }
   // The polygon-specialised solver first (geodesic_edge.cpp, ~2.5x faster); it hands back
   // the edges it is not sure of (nearly antipodal, over a pole, ...) to GeographicLib.
-  static const GeodesicEdge fast;
   double s12 = 0;
   double S12 = 0;
-  if (!fast.solve(lat1, lon1, lat2, lon2, s12, S12)) {
+  if (!fast_ || !fast_->solve(lat1, lon1, lat2, lon2, s12, S12)) {
     double unused = 0;
-    Geodesic::WGS84().GenInverse(lat1, lon1, lat2, lon2, Geodesic::DISTANCE | Geodesic::AREA,
-                                 s12, unused, unused, unused, unused, unused, S12);
+    geodesic_.GenInverse(lat1, lon1, lat2, lon2, Geodesic::DISTANCE | Geodesic::AREA, s12,
+                         unused, unused, unused, unused, unused, S12);
   }
   if (slot != nullptr) {
     std::copy(key, key + 4, slot->key);
@@ -156,8 +171,6 @@ Edge solve(double lat1, double lon1, double lat2, double lon2, EdgeCache* cache)
   }
   return {s12, reversed ? -S12 : S12};
 }
-
-}  // namespace
 
 RecordArea GeodesicArea::ring(std::span<const double> lon, std::span<const double> lat,
                               EdgeCache* cache) const {

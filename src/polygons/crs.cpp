@@ -218,16 +218,6 @@ PrjCrs geographic(const Node& crs, const std::string& path) {
   const Node* length = e->child({"LENGTHUNIT", "UNIT"});
   out.semi_major_m = *a * (length != nullptr ? unit_factor(*length, path) : 1.0);
   out.inverse_flattening = *rf;
-  if (!is_wgs84(out.semi_major_m, out.inverse_flattening)) {
-    const std::string shape = out.inverse_flattening == 0
-                                  ? "a sphere"
-                                  : "1/f = " + fmt(out.inverse_flattening);
-    throw InputError(path + ": on the " + out.ellipsoid + " ellipsoid (a = " +
-                     fmt(out.semi_major_m) + " m, " + shape +
-                     "); rankwise computes geodesic areas on WGS84 only; reproject the data "
-                     "(ogr2ogr -t_srs EPSG:4326) or pass --assume-crs EPSG:4326 to treat it as "
-                     "WGS84");
-  }
   for (const Node* u : coordinate_units(crs, {"UNIT", "ANGLEUNIT"})) {
     const double f = unit_factor(*u, path);
     if (std::abs(f / degree - 1) > 1e-9) {

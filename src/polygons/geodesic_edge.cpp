@@ -1,14 +1,16 @@
-// WGS84 inverse geodesic (distance and area only) for polygon edges, from Karney (2013),
-// "Algorithms for geodesics", J. Geodesy 87:43-55. Solved on the auxiliary sphere by Newton's
-// method on the azimuth alpha1; the series coefficients are derived at construction from the
-// integrands' power series in k^2 (no tables): k^2 <= e'^2 = 0.0067 for WGS84, and the terms
-// dropped (k^16 and beyond, harmonics above the 6th) are below 1e-19 relative.
+// Inverse geodesic (distance and area only) for polygon edges on an oblate ellipsoid or a
+// sphere, from Karney (2013), "Algorithms for geodesics", J. Geodesy 87:43-55. Solved on the
+// auxiliary sphere by Newton's method on the azimuth alpha1; the series coefficients are
+// derived at construction from the integrands' power series in k^2 (no tables): k^2 <= e'^2,
+// which is 0.0067 for WGS84 and at most 0.0081 for the flattenings accepted (f <= 1/250); the
+// terms dropped (k^16 and beyond, harmonics above the 6th) are below 2e-17 relative.
 #include "rankwise/polygons/geodesic_edge.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -21,14 +23,6 @@ constexpr int kOrder = GeodesicEdge::kOrder;
 constexpr std::size_t kP = GeodesicEdge::kPowers;
 using Harmonics = GeodesicEdge::Harmonics;
 
-// WGS84.
-constexpr double kA = 6378137.0;
-constexpr double kF = 1 / 298.257223563;
-constexpr double kF1 = 1 - kF;
-constexpr double kE2 = kF * (2 - kF);
-constexpr double kEp2 = kE2 / (kF1 * kF1);
-constexpr double kB = kA * kF1;
-constexpr double kE2A2 = kE2 * kA * kA;
 constexpr double kDeg = std::numbers::pi / 180;
 
 // Hand-back thresholds. Lines whose spherical start exceeds kMaxOmega would need Karney's
@@ -131,7 +125,7 @@ GeodesicEdge::Series odd_series(const Poly& g) {
 // Area kernel g(x) = (t(e'^2) - t(x)) / (e'^2 - x), t(x) = x + sqrt(1/x + 1) asinh(sqrt x)
 // (Karney 2013, the integrand of I4), as a power series in x: with t = sum tau_m x^m,
 // g_j = sum_{m>j} tau_m y^(m-1-j), y = e'^2.
-Poly area_kernel() {
+Poly area_kernel(Real f) {
   constexpr std::size_t kTerms = 48;  // y^47 ~ 1e-102: converged
   Poly asinh_ratio(kTerms);           // asinh(sqrt x) / sqrt x
   for (std::size_t m = 0; m < kTerms; ++m) {
@@ -141,8 +135,7 @@ Poly area_kernel() {
   }
   Poly tau = mul(power1p(Real{0.5}, kTerms), asinh_ratio, kTerms);
   tau[1] += 1;
-  const Real y =
-      static_cast<Real>(kE2) / ((1 - static_cast<Real>(kF)) * (1 - static_cast<Real>(kF)));
+  const Real y = f * (2 - f) / ((1 - f) * (1 - f));  // e'^2
   Poly g(kP, 0);
   for (std::size_t j = 0; j < kP; ++j) {
     Real sum = 0;
@@ -290,7 +283,12 @@ struct GeodesicEdge::Trial {
   Harmonics basis;  // sin(2 l sigma2) - sin(2 l sigma1), l = 1..N (entry 0 unused)
 };
 
-GeodesicEdge::GeodesicEdge() {
+GeodesicEdge::GeodesicEdge(double a, double f)
+    : a_(a), f_(f), f1_(1 - f), e2_(f * (2 - f)), ep2_(e2_ / (f1_ * f1_)), b_(a * f1_),
+      e2a2_(e2_ * a * a) {
+  if (!supports(f) || !(a > 0) || !std::isfinite(a)) {
+    throw std::invalid_argument("GeodesicEdge: unsupported ellipsoid");
+  }
   const std::size_t n = kP;
   const Poly sqrt1p = power1p(Real{0.5}, n);
   const Poly rsqrt1p = power1p(Real{-0.5}, n);
@@ -300,14 +298,14 @@ GeodesicEdge::GeodesicEdge() {
   j_ = even_series(jk);
   // (2 - f) / (1 + (1 - f) sqrt(1 + x))
   Poly q(n);
-  for (std::size_t m = 0; m < n; ++m) q[m] = (1 - static_cast<Real>(kF)) * sqrt1p[m];
+  for (std::size_t m = 0; m < n; ++m) q[m] = (1 - static_cast<Real>(f_)) * sqrt1p[m];
   q[0] += 1;
   Poly k3 = reciprocal(q, n);
-  for (Real& v : k3) v *= 2 - static_cast<Real>(kF);
+  for (Real& v : k3) v *= 2 - static_cast<Real>(f_);
   i3_ = even_series(k3);
-  i4_ = odd_series(area_kernel());
-  const double e = std::sqrt(kE2);
-  c2_ = (kA * kA + kB * kB * std::atanh(e) / e) / 2;
+  i4_ = odd_series(area_kernel(static_cast<Real>(f_)));
+  const double e = std::sqrt(e2_);
+  c2_ = e == 0 ? a_ * a_ : (a_ * a_ + b_ * b_ * std::atanh(e) / e) / 2;
 }
 
 double GeodesicEdge::residual(const Canon& c, double salp1, double calp1, Trial& t) const noexcept {
@@ -344,9 +342,9 @@ double GeodesicEdge::residual(const Canon& c, double salp1, double calp1, Trial&
   // omega12 - lambda12 in one atan2 (the difference is small near the solution)
   const double eta =
       atan2_fast(t.somg12 * c.clam - t.comg12 * c.slam, t.comg12 * c.clam + t.somg12 * c.slam);
-  t.k2 = t.calp0sq * kEp2;
+  t.k2 = t.calp0sq * ep2_;
   const auto c3 = coefficients(i3_, t.k2);
-  return eta - kF * t.salp0 * (c3[0] * t.sig12 + dot(c3, t.basis));
+  return eta - f_ * t.salp0 * (c3[0] * t.sig12 + dot(c3, t.basis));
 }
 
 double GeodesicEdge::slope(const Canon& c, const Trial& t) const noexcept {
@@ -356,7 +354,7 @@ double GeodesicEdge::slope(const Canon& c, const Trial& t) const noexcept {
   const double dn1 = std::sqrt(1 + t.k2 * t.ssig1 * t.ssig1);
   const double dn2 = std::sqrt(1 + t.k2 * t.ssig2 * t.ssig2);
   const double m12b = dn2 * t.csig1 * t.ssig2 - dn1 * t.ssig1 * t.csig2 - t.csig1 * t.csig2 * j12;
-  return kF1 * m12b / (t.calp2 * c.cbet2);
+  return f1_ * m12b / (t.calp2 * c.cbet2);
 }
 
 double GeodesicEdge::area(const Canon& c, const Trial& t) const noexcept {
@@ -379,7 +377,7 @@ double GeodesicEdge::area(const Canon& c, const Trial& t) const noexcept {
   const double alp12 = 2 * atan2_fast(num, den);
   const auto c4 = coefficients(i4_, t.k2);
   const double i4 = odd_cos_sum(c4, t.ssig2, t.csig2) - odd_cos_sum(c4, t.ssig1, t.csig1);
-  const double area = c2_ * alp12 + kE2A2 * std::sqrt(t.calp0sq) * t.salp0 * i4;
+  const double area = c2_ * alp12 + e2a2_ * std::sqrt(t.calp0sq) * t.salp0 * i4;
   // The numerator's sum cancels when the line crosses the equator; its rounding error is
   // ~2 ulp of the larger term, which moves alpha2 - alpha1 by up to 2 x that / den.
   const double noise =
@@ -397,8 +395,8 @@ double GeodesicEdge::meridian_distance(const Canon& c) const noexcept {
   const double sig12 = atan2_fast(c.sbet12, cos12);
   const Harmonics basis =
       difference_basis(c.cbet1 * c.cbet2 - c.sbet1 * c.sbet2, c.sbet12 / r, cos12 / r);
-  const auto c1 = coefficients(i1_, kEp2);
-  return kB * (c1[0] * sig12 + dot(c1, basis));
+  const auto c1 = coefficients(i1_, ep2_);
+  return b_ * (c1[0] * sig12 + dot(c1, basis));
 }
 
 bool GeodesicEdge::solve(double lat1, double lon1, double lat2, double lon2, double& s12,
@@ -428,9 +426,9 @@ bool GeodesicEdge::solve(double lat1, double lon1, double lat2, double lon2, dou
   {
     const double phi1 = lat1 * kDeg;
     const double phi2 = lat2 * kDeg;
-    c.sbet1 = kF1 * std::sin(phi1);
+    c.sbet1 = f1_ * std::sin(phi1);
     c.cbet1 = std::cos(phi1);
-    c.sbet2 = kF1 * std::sin(phi2);
+    c.sbet2 = f1_ * std::sin(phi2);
     c.cbet2 = std::cos(phi2);
     const double inv_r1 = 1 / std::sqrt(c.sbet1 * c.sbet1 + c.cbet1 * c.cbet1);
     const double inv_r2 = 1 / std::sqrt(c.sbet2 * c.sbet2 + c.cbet2 * c.cbet2);
@@ -443,7 +441,7 @@ bool GeodesicEdge::solve(double lat1, double lon1, double lat2, double lon2, dou
     double sdphi;
     double cdphi;
     sincos_fast((lat2 - lat1) * kDeg, sdphi, cdphi);
-    c.sbet12 = kF1 * sdphi * (inv_r1 * inv_r2);
+    c.sbet12 = f1_ * sdphi * (inv_r1 * inv_r2);
     c.sbet12a = c.sbet2 * c.cbet1 + c.cbet2 * c.sbet1;
     c.dcos2 = -c.sbet12 * c.sbet12a;  // sin^2 beta1 - sin^2 beta2
     c.lam = lon12 * kDeg;
@@ -456,7 +454,7 @@ bool GeodesicEdge::solve(double lat1, double lon1, double lat2, double lon2, dou
   }
   if (lat1 == 0) {                      // both on the equator
     if (!(lon12 <= 179)) return false;  // near 180 the equator is not the shortest path
-    s12 = kA * c.lam;
+    s12 = a_ * c.lam;
     S12 = 0;
     return true;
   }
@@ -470,7 +468,7 @@ bool GeodesicEdge::solve(double lat1, double lon1, double lat2, double lon2, dou
     const double ss = c.sbet1 + c.sbet2;
     const double cs = c.cbet1 + c.cbet2;
     const double sbetm2 = ss * ss / (ss * ss + cs * cs);
-    const double omg12 = lon12 * kDeg / (kF1 * std::sqrt(1 + kEp2 * sbetm2));
+    const double omg12 = lon12 * kDeg / (f1_ * std::sqrt(1 + ep2_ * sbetm2));
     if (!(omg12 < kMaxOmega)) return false;  // nearly antipodal: needs the astroid start
     double somg;
     double comg;
@@ -513,7 +511,7 @@ bool GeodesicEdge::solve(double lat1, double lon1, double lat2, double lon2, dou
   const auto c1 = coefficients(i1_, t.k2);
   const double a = area(c, t);
   if (std::isnan(a)) return false;
-  s12 = kB * (c1[0] * t.sig12 + dot(c1, t.basis));
+  s12 = b_ * (c1[0] * t.sig12 + dot(c1, t.basis));
   S12 = lonsign * latsign * a;
   return true;
 }

@@ -8,8 +8,11 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
+#include <utility>
 #include <vector>
 
+#include "rankwise/errors.hpp"
 #include "rankwise/polygons/area.hpp"
 #include "rankwise/polygons/shapefile.hpp"
 #include "rankwise/timing/phase_timer.hpp"
@@ -56,15 +59,44 @@ Measurements unmeasured(std::uint64_t records) {
   return m;
 }
 
-MeasureWorkspace::MeasureWorkspace(int threads)
-    : caches_(static_cast<std::size_t>(std::max(1, threads))) {}
+struct MeasureWorkspace::PerThread {
+  EdgeCache cache;
+  std::unique_ptr<Unprojector> unprojector;  // projected data only
+  std::vector<double> x, y, lon, lat;        // one ring, densified and unprojected
+};
+
+MeasureWorkspace::MeasureWorkspace(int threads, GeodesicSetup setup)
+    : setup_(std::move(setup)),
+      area_(setup_.ellipsoid),
+      per_thread_(static_cast<std::size_t>(std::max(1, threads))) {}
 
 MeasureWorkspace::~MeasureWorkspace() = default;
 
-EdgeCache& MeasureWorkspace::cache(int t) {
-  auto& c = caches_.at(static_cast<std::size_t>(t));
-  if (!c) c = std::make_unique<EdgeCache>();
-  return *c;
+RecordArea MeasureWorkspace::geodesic(const PolygonSet& set, std::uint64_t r, int t) {
+  auto& slot = per_thread_.at(static_cast<std::size_t>(t));
+  if (!slot) slot = std::make_unique<PerThread>();
+  PerThread& p = *slot;
+  if (setup_.projection.empty()) return area_.record(set, r, &p.cache);
+  if (!p.unprojector) p.unprojector = std::make_unique<Unprojector>(setup_.projection, setup_.source);
+  RecordArea sum;
+  for (std::uint64_t k = set.first_ring(r); k < set.end_ring(r); ++k) {
+    std::span<const double> x = set.ring_x(k);
+    std::span<const double> y = set.ring_y(k);
+    if (setup_.edges == EdgeKind::projected) {
+      densify_ring(x, y, setup_.max_piece, p.x, p.y);
+      x = p.x;
+      y = p.y;
+    }
+    if (!p.unprojector->unproject(x, y, p.lon, p.lat)) {
+      throw InputError(setup_.source + ": record " + std::to_string(set.first_record + r) +
+                       " has a vertex PROJ cannot unproject (outside the projection's domain)");
+    }
+    const RecordArea ring = area_.ring(p.lon, p.lat, &p.cache);
+    sum.area += ring.area;
+    sum.perimeter += ring.perimeter;
+  }
+  sum.area = std::fabs(sum.area);
+  return sum;
 }
 
 void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint64_t begin,
@@ -75,23 +107,25 @@ void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint6
   }
   const bool geodesic = mode == AreaMode::geodesic || mode == AreaMode::both;
   const bool planar = mode == AreaMode::planar || mode == AreaMode::both;
-  const GeodesicArea geodesic_area;
   std::optional<MeasureWorkspace> own;
   if (workspace == nullptr || workspace->threads() < threads) {
-    workspace = &own.emplace(threads);
+    workspace = &own.emplace(threads, workspace != nullptr ? workspace->setup() : GeodesicSetup{});
   }
   const std::vector<std::uint64_t> blocks = timing_blocks(set, begin, end);
   const auto block_count = static_cast<std::int64_t>(blocks.size()) - 1;
   // Races: block b writes only entries [blocks[b], blocks[b+1]) of each output vector (sized
-  // beforehand), and reads `set` and `geodesic_area`, which nobody writes; dynamic schedule
+  // beforehand), and reads `set` and the workspace's setup, which nobody writes; dynamic schedule
   // because polygon sizes vary by orders of magnitude (Canada vs Vatican). Each record is
   // summed by one thread, so results do not depend on the thread or rank count.
   // Each thread has its own edge cache (neighbouring records share edges); an edge's result
   // does not depend on whether it came from the cache, so neither do the areas.
-  // Thread t touches only workspace->cache(t) (made here, by t, on first use).
+  // Thread t touches only its own part of the workspace (made by t, on first use).
+  // An error (a vertex PROJ cannot unproject) cannot leave the parallel region: the first is
+  // kept and thrown after it.
+  std::string error;
 #pragma omp parallel num_threads(threads)
   {
-    EdgeCache* cache = geodesic ? &workspace->cache(omp_get_thread_num()) : nullptr;
+    const int thread = omp_get_thread_num();
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t b = 0; b < block_count; ++b) {
       const std::uint64_t first = blocks[static_cast<std::size_t>(b)];
@@ -100,9 +134,14 @@ void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint6
       double weight = 0;
       for (std::uint64_t r = first; r < last; ++r) {
         if (geodesic) {
-          const RecordArea a = geodesic_area.record(set, r, cache);
-          m.area_m2[r] = a.area;
-          m.perimeter_m[r] = a.perimeter;
+          try {
+            const RecordArea a = workspace->geodesic(set, r, thread);
+            m.area_m2[r] = a.area;
+            m.perimeter_m[r] = a.perimeter;
+          } catch (const std::exception& e) {
+#pragma omp critical(rankwise_measure_error)
+            if (error.empty()) error = e.what();
+          }
         }
         if (planar) m.area_planar[r] = planar_area(set, r).area;
         m.vertices[r] = set.record_vertices(r);
@@ -116,6 +155,7 @@ void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint6
       }
     }
   }
+  if (!error.empty()) throw InputError(error);
 }
 
 void measure_file(const ShapefileReader& file, std::uint64_t first, std::uint64_t count,
@@ -155,9 +195,11 @@ void measure_file(const ShapefileReader& file, std::uint64_t first, std::uint64_
   }
 }
 
-Measurements measure(const PolygonSet& set, AreaMode mode, int threads) {
+Measurements measure(const PolygonSet& set, AreaMode mode, int threads,
+                     const GeodesicSetup& setup) {
   Measurements m = unmeasured(set.records());
-  measure_range(set, mode, threads, 0, set.records(), m);
+  MeasureWorkspace workspace(threads, setup);
+  measure_range(set, mode, threads, 0, set.records(), m, &workspace);
   return m;
 }
 

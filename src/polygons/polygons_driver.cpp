@@ -54,6 +54,10 @@ struct Input {
   Crs crs = Crs::geographic;
   std::string source;                 // file name or "synthetic"
   std::string crs_source;             // "prj", "--assume-crs", "bounds" or "synthetic"
+  std::string crs_name;               // the .prj's name for its CRS ("" without one)
+  std::string crs_id;                 // projected: "EPSG:32633" etc. if PROJ knows it
+  std::string crs_wkt;                // the .prj's text ("" without one)
+  GeodesicSetup geo;                  // ellipsoid, and the projection to undo (projected)
   std::string planar_unit;            // projected: linear unit ("" if not stated)
   double planar_unit_m = std::numeric_limits<double>::quiet_NaN();  // metres per planar_unit
   std::vector<std::string> warnings;  // root: the reader's, printed once
@@ -91,6 +95,21 @@ Input read_or_generate(const PolygonsOptions& o) {
   in.crs_source = f.crs_source;
   in.planar_unit = f.planar_unit;
   in.planar_unit_m = f.planar_unit_m;
+  in.crs_name = f.crs_name;
+  in.crs_wkt = f.crs_wkt;
+  in.geo.source = o.input;
+  if (f.crs == Crs::geographic && !f.ellipsoid.empty()) {
+    const double rf = f.inverse_flattening;
+    in.geo.ellipsoid = Ellipsoid{f.ellipsoid, f.semi_major_m, rf == 0 ? 0.0 : 1 / rf};
+  }
+  if (f.crs == Crs::projected && !f.crs_wkt.empty() && o.area != AreaMode::planar) {
+    // PROJ reads the projection now (one clear error if it cannot), on root; planar areas
+    // alone do not need it.
+    const Unprojector u(f.crs_wkt, sibling(o.input, "prj"));
+    in.geo.ellipsoid = u.ellipsoid();
+    in.geo.projection = f.crs_wkt;
+    in.crs_id = u.id();
+  }
   in.warnings = std::move(f.warnings);
   in.name_field = f.name_field;
   in.code_page = f.code_page;
@@ -125,19 +144,40 @@ Input load(const PolygonsOptions& o, driver::Run& run) {
   in.planar_unit_m = unit_m[0];
   comm.broadcast(in.name_field);
   comm.broadcast(in.code_page);
+  comm.broadcast(in.crs_name);
+  comm.broadcast(in.crs_id);
+  comm.broadcast(in.crs_wkt);
+  comm.broadcast(in.geo.source);
+  comm.broadcast(in.geo.projection);
+  comm.broadcast(in.geo.ellipsoid.name);
+  std::vector<double> ellipsoid{in.geo.ellipsoid.a, in.geo.ellipsoid.f};
+  comm.broadcast(ellipsoid);
+  in.geo.ellipsoid.a = ellipsoid[0];
+  in.geo.ellipsoid.f = ellipsoid[1];
+  in.geo.edges = o.edges;
+  in.geo.max_piece = o.densify_m / (std::isfinite(in.planar_unit_m) ? in.planar_unit_m : 1.0);
   return in;
 }
 
-// Same verdict on every rank: all inputs to it were broadcast.
-AreaMode resolve(AreaMode requested, const Input& in) {
-  if (requested == AreaMode::automatic) {
-    return in.crs == Crs::geographic ? AreaMode::geodesic : AreaMode::planar;
+// Same verdict on every rank: all inputs to it were broadcast. Geodesic areas need lon/lat
+// or a projection PROJ can undo; without either (an unknown plane), planar only.
+AreaMode resolve(const PolygonsOptions& o, const Input& in) {
+  const bool projected = in.crs == Crs::projected;
+  const bool can_geodesic = !projected || !in.geo.projection.empty();
+  if (o.edges_given && !projected) {
+    throw UsageError("--edges: applies to projected data; " + in.source +
+                     " is longitude/latitude, whose edges are geodesics");
   }
-  if (requested != AreaMode::planar && in.crs == Crs::projected) {
-    throw UsageError("--area: geodesic areas need longitude/latitude, but " + in.source +
-                     " is projected (by its " + in.crs_source + "); use --area planar");
+  if (o.edges_given && o.area == AreaMode::planar) {
+    throw UsageError("--edges: applies to geodesic areas, not to --area planar");
   }
-  return requested;
+  if (o.area == AreaMode::automatic) return can_geodesic ? AreaMode::geodesic : AreaMode::planar;
+  if (o.area != AreaMode::planar && !can_geodesic) {
+    throw UsageError("--area: geodesic areas need longitude/latitude or a projection with a "
+                     ".prj, but " + in.source + " is in an unknown plane (by its " +
+                     in.crs_source + "); use --area planar");
+  }
+  return o.area;
 }
 
 // The unit of area_planar: degree² for lon/lat, the .prj's linear unit squared, "unit²" when
@@ -180,7 +220,11 @@ Gathered gather_results(const parallel::Comm& comm, const Measurements& m, AreaM
   const auto local_vertices = std::accumulate(m.vertices.begin(), m.vertices.end(), 0.0,
                                               [](double a, std::uint64_t v) { return a + static_cast<double>(v); });
   const auto per_rank = comm.sum(std::vector<double>{local_vertices, seconds});
-  g.totals = {geodesic ? sum(g.area) : 0.0, sum(planar), sum(perimeter), per_rank[0], per_rank[1]};
+  // Totals of kinds not computed are NaN, never 0.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const bool planar_done = mode != AreaMode::geodesic;
+  g.totals = {geodesic ? sum(g.area) : nan, planar_done ? sum(planar) : nan,
+              geodesic ? sum(perimeter) : nan, per_rank[0], per_rank[1]};
   comm.broadcast(g.totals);
   return g;
 }
@@ -221,7 +265,23 @@ void write_results(io::Group& root, const parallel::Comm& comm, const Input& in,
   p.attribute("total_perimeter_m", g.totals[2]);
   p.attribute("compute_seconds", g.totals[4]);
   p.attribute("vertices_per_second_per_core", g.totals[3] / g.totals[4]);
-  if (in.crs == Crs::geographic) p.attribute("ellipsoid_area_m2", GeodesicArea().ellipsoid_area());
+  p.attribute("crs_name", in.crs_name);
+  p.attribute("crs_id", in.crs_id);
+  p.attribute("crs_wkt", in.crs_wkt);
+  if (mode != AreaMode::planar) {
+    const GeodesicArea geodesic(in.geo.ellipsoid);
+    p.attribute("ellipsoid", in.geo.ellipsoid.name);
+    p.attribute("ellipsoid_a_m", in.geo.ellipsoid.a);
+    p.attribute("ellipsoid_f", in.geo.ellipsoid.f);
+    p.attribute("ellipsoid_area_m2", geodesic.ellipsoid_area());
+    p.attribute("geodesic_solver", std::string(geodesic.fast() ? "rankwise+GeographicLib"
+                                                                : "GeographicLib"));
+    if (in.crs == Crs::projected) {
+      p.attribute("edges", std::string(in.geo.edges == EdgeKind::projected ? "projected"
+                                                                            : "geodesic"));
+      if (in.geo.edges == EdgeKind::projected) p.attribute("densify_m", in.geo.max_piece * in.planar_unit_m);
+    }
+  }
 }
 
 void summarise(const driver::Run& run, const Input& in, const Gathered& g, AreaMode mode,
@@ -235,10 +295,29 @@ void summarise(const driver::Run& run, const Input& in, const Gathered& g, AreaM
                 static_cast<unsigned long long>(records), g.totals[3], in.source.c_str(),
                 in.crs == Crs::geographic ? "lon/lat" : "projected", in.crs_source.c_str());
   run.say(line);
+  if (!in.crs_name.empty()) {
+    std::string crs = "CRS " + in.crs_name + (in.crs_id.empty() ? "" : " (" + in.crs_id + ")");
+    if (geodesic) {
+      char e[160];
+      std::snprintf(e, sizeof e, "; geodesic on %s (a = %.10g m, 1/f = %.10g)%s",
+                    in.geo.ellipsoid.name.c_str(), in.geo.ellipsoid.a,
+                    in.geo.ellipsoid.f == 0 ? 0.0 : 1 / in.geo.ellipsoid.f,
+                    in.crs == Crs::projected
+                        ? (in.geo.edges == EdgeKind::projected ? ", unprojected, edges straight on the map"
+                                                                : ", unprojected, geodesic edges")
+                        : "");
+      crs += e;
+    }
+    run.say(crs);
+  }
   const double total = geodesic ? g.totals[0] : g.totals[1];
   std::string note;
   if (geodesic) {
-    note = "  (" + std::to_string(total / GeodesicArea().ellipsoid_area()) + " of the WGS84 ellipsoid)";
+    char km2[160];
+    std::snprintf(km2, sizeof km2, "  (%.6f km², %.6g of the %s ellipsoid)", total / 1e6,
+                  total / GeodesicArea(in.geo.ellipsoid).ellipsoid_area(),
+                  in.geo.ellipsoid.name.c_str());
+    note = km2;
   } else if (in.crs == Crs::projected && std::isfinite(in.planar_unit_m) && in.planar_unit_m != 1.0) {
     char m2[64];
     std::snprintf(m2, sizeof m2, "  (%.17g m²)", total * in.planar_unit_m * in.planar_unit_m);
@@ -341,12 +420,13 @@ void throw_if_signalled() {
 
 // Held records in 64 slices, so a long geodesic run can show progress (slicing does not
 // change any result: records are independent).
-void compute_held(const PolygonSet& mine, AreaMode mode, Measurements& m, driver::Run& run) {
+void compute_held(const PolygonSet& mine, AreaMode mode, const GeodesicSetup& geo,
+                  Measurements& m, driver::Run& run) {
   auto scope = run.timer().scope(Phase::compute);
   const std::uint64_t n = mine.records();
   const std::uint64_t slice = std::max<std::uint64_t>(1, n / 64);
   driver::Progress progress(run, "polygons", static_cast<double>(n));
-  MeasureWorkspace workspace(run.threads());  // edge caches live across the slices
+  MeasureWorkspace workspace(run.threads(), geo);  // edge caches live across the slices
   const double t0 = timing::now();
   for (std::uint64_t b = 0; b < n; b += slice) {
     const std::uint64_t e = std::min(n, b + slice);
@@ -360,9 +440,9 @@ void compute_held(const PolygonSet& mine, AreaMode mode, Measurements& m, driver
 // Root's share of a file, read in chunks while measuring (measure_file): root never copies
 // its own share into one big set.
 void compute_streamed(const ShapefileReader& file, const Share& share, AreaMode mode,
-                      Measurements& m, driver::Run& run) {
+                      const GeodesicSetup& geo, Measurements& m, driver::Run& run) {
   driver::Progress progress(run, "polygons", static_cast<double>(share.count));
-  MeasureWorkspace workspace(run.threads());
+  MeasureWorkspace workspace(run.threads(), geo);
   double busy = 0;
   measure_file(file, share.first, share.count, mode, run.threads(), m, workspace,
                [&](const ChunkDone& c) {
@@ -386,7 +466,7 @@ int run(const PolygonsOptions& options, driver::Run& run) {
   }
   check_fits(options, comm);
   Input in = load(options, run);
-  const AreaMode mode = resolve(options.area, in);
+  const AreaMode mode = resolve(options, in);
   run.stop_if_signalled();
 
   const Share share = distribute(in, options.scatter, run);
@@ -397,9 +477,9 @@ int run(const PolygonsOptions& options, driver::Run& run) {
   // there is found now; every rank then stops with root's message.
   comm.agreed([&] {
     if (share.streamed) {
-      compute_streamed(*in.file, share, mode, m, run);
+      compute_streamed(*in.file, share, mode, in.geo, m, run);
     } else {
-      compute_held(share.held, mode, m, run);
+      compute_held(share.held, mode, in.geo, m, run);
     }
   });
   {

@@ -73,6 +73,14 @@ void detect_crs(const std::string& shp, const ShapeHeader& header, AssumedCrs as
     const PrjCrs prj = classify_prj(text, path);
     out.crs = prj.kind;
     out.crs_source = "prj";
+    out.crs_wkt = text.substr(0, text.find('\0'));
+    if (out.crs_wkt.rfind("\xEF\xBB\xBF", 0) == 0) out.crs_wkt.erase(0, 3);  // a BOM
+    out.crs_name = prj.name;
+    if (prj.kind == Crs::geographic) {
+      out.ellipsoid = prj.ellipsoid;
+      out.semi_major_m = prj.semi_major_m;
+      out.inverse_flattening = prj.inverse_flattening;
+    }
     if (prj.kind == Crs::projected) {
       out.planar_unit = prj.unit;
       out.planar_unit_m = prj.unit_m;

@@ -10,7 +10,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from pyproj import Geod
+from pyproj import CRS, Geod, Transformer
 
 from rwtest import assert_clean_failure, run, shared_data
 
@@ -131,20 +131,22 @@ def test_polygon_z_and_m_give_the_same_areas(tmp_path, shape_type):
 
 
 def test_projected_unit_square(tmp_path):
+    # PROJ_WKT names a projection but not its parameters: planar areas need none of them, and
+    # geodesic ones (the default for projected data) are one clear error (test_polygons_crs.py)
     square = [[(0, 0), (0, 1), (1, 1), (1, 0), (0, 0)]]
     big = [[(5e5, 7e6), (5e5, 7e6 + 3), (5e5 + 2, 7e6 + 3), (5e5 + 2, 7e6), (5e5, 7e6)],
            [(5e5 + 0.5, 7e6 + 1), (5e5 + 1.5, 7e6 + 1), (5e5 + 1.5, 7e6 + 2), (5e5 + 0.5, 7e6 + 2),
             (5e5 + 0.5, 7e6 + 1)]]
     shp = write_shapefile(tmp_path / "sq", [square, big], prj=PROJ_WKT)
-    r = run(["polygons", shp, "-o", tmp_path / "o.h5"])
+    r = run(["polygons", shp, "--area", "planar", "-o", tmp_path / "o.h5"])
     assert r.returncode == 0, r.stderr
     res = read(tmp_path / "o.h5")
     assert res["attrs"]["crs"] == "projected" and res["attrs"]["area_mode"] == "planar"
     assert list(res["area_planar"]) == [1.0, 5.0]
     assert np.all(np.isnan(res["area_m2"]))
     r = run(["polygons", shp, "--area", "geodesic", "-o", tmp_path / "g.h5"])
-    line = assert_clean_failure(r, expect_code=2)
-    assert "projected" in line
+    line = assert_clean_failure(r, expect_code=1)
+    assert "PROJ cannot read" in line
 
 
 def test_both_areas_on_geographic(known_file, tmp_path):
@@ -182,10 +184,12 @@ def test_generate_projected_and_write_shapefile(tmp_path):
     assert r.returncode == 0, r.stderr
     a = read(tmp_path / "a.h5")
     assert np.allclose(a["area_planar"], a["expected_area"], rtol=1e-10)
-    r = run(["polygons", shp, "-o", tmp_path / "b.h5"], ranks=2)
+    r = run(["polygons", shp, "--area", "both", "-o", tmp_path / "b.h5"], ranks=2)
     assert r.returncode == 0, r.stderr
     b = read(tmp_path / "b.h5")
     assert np.array_equal(a["area_planar"], b["area_planar"])
+    # the .prj (UTM 33N) lets PROJ unproject them: geodesic areas, within UTM's scale error
+    assert np.allclose(b["area_m2"], b["area_planar"], rtol=1e-2)
     assert np.array_equal(a["name"], b["name"])
     assert b["attrs"]["crs_source"] == "prj"
 
@@ -223,16 +227,20 @@ def warnings(result):
 
 
 @pytest.mark.parametrize("ranks", [1, 2])
-def test_non_wgs84_ellipsoid_refused(tmp_path, ranks):
+def test_other_ellipsoid_gets_its_own_areas(tmp_path, ranks):
     shp = write_shapefile(tmp_path / "mars", [KNOWN["rectangle"][0]], prj=MARS_WKT)
     outdir = tmp_path / "out"
     outdir.mkdir()
-    r = run(["polygons", shp, "-o", outdir / "o.h5"], ranks=ranks)
-    line = assert_clean_failure(r, directory=outdir, expect_code=1)
-    assert line.startswith("rankwise: error: " + str(shp.with_suffix(".prj")) + ": on the "
-                           "Mars_2000_IAU_IAG ellipsoid (a = 3396190 m"), line
-    assert "WGS84 only" in line and "ogr2ogr -t_srs EPSG:4326" in line and "--assume-crs EPSG:4326" in line
-    # the way out the message names
+    r = run(["polygons", shp, "-o", outdir / "m.h5"], ranks=ranks)
+    assert r.returncode == 0, r.stderr
+    res = read(outdir / "m.h5")
+    mars = Geod(a=3396190.0, rf=169.894447223612)
+    ring = KNOWN["rectangle"][0][0]
+    expected = abs(mars.polygon_area_perimeter([p[0] for p in ring], [p[1] for p in ring])[0])
+    assert res["area_m2"][0] == pytest.approx(expected, rel=1e-12)
+    assert res["attrs"]["ellipsoid"] == "Mars_2000_IAU_IAG"
+    assert "Mars_2000_IAU_IAG (a = 3396190 m" in r.stdout
+    # --assume-crs EPSG:4326 still takes the coordinates as WGS84, if that is what is wanted
     r = run(["polygons", shp, "--assume-crs", "EPSG:4326", "-o", outdir / "o.h5"], ranks=ranks)
     assert r.returncode == 0, r.stderr
     res = read(outdir / "o.h5")
@@ -241,17 +249,23 @@ def test_non_wgs84_ellipsoid_refused(tmp_path, ranks):
     assert warnings(r) == []
 
 
-def test_grs80_is_taken_as_wgs84(tmp_path):
+def test_grs80_areas_are_on_grs80(tmp_path):
     shp = write_shapefile(tmp_path / "grs80", [KNOWN["rectangle"][0]], prj=GRS80_WKT)
     r = run(["polygons", shp, "-o", tmp_path / "o.h5"])
     assert r.returncode == 0, r.stderr
-    assert warnings(r) == [] and read(tmp_path / "o.h5")["attrs"]["crs_source"] == "prj"
+    res = read(tmp_path / "o.h5")
+    assert warnings(r) == [] and res["attrs"]["crs_source"] == "prj"
+    assert res["attrs"]["ellipsoid_f"] == 1 / 298.257222101
+    ring = KNOWN["rectangle"][0][0]
+    grs80 = Geod(ellps="GRS80")
+    expected = abs(grs80.polygon_area_perimeter([p[0] for p in ring], [p[1] for p in ring])[0])
+    assert res["area_m2"][0] == pytest.approx(expected, rel=1e-13)
 
 
 @pytest.mark.parametrize("ranks", [1, 2])
 def test_wkt2_utm_square_is_2500_m2(tmp_path, ranks):
     shp = write_shapefile(tmp_path / "utm", [SQUARE_50, SQUARE_50], prj=UTM_WKT2)
-    r = run(["polygons", shp, "-o", tmp_path / "o.h5"], ranks=ranks)
+    r = run(["polygons", shp, "--area", "planar", "-o", tmp_path / "o.h5"], ranks=ranks)
     assert r.returncode == 0, r.stderr
     assert warnings(r) == []
     res = read(tmp_path / "o.h5")
@@ -261,21 +275,38 @@ def test_wkt2_utm_square_is_2500_m2(tmp_path, ranks):
     assert res["attrs"]["planar_area_unit"] == "m²" and res["attrs"]["planar_unit_m"] == 1.0
     assert np.all(np.isnan(res["area_m2"]))
     assert "total planar area 5000 m²" in r.stdout
-    # geodesic areas of projected data: a usage error, as for every projected .prj
-    r = run(["polygons", shp, "--area", "geodesic", "-o", tmp_path / "g.h5"], ranks=ranks)
-    assert "projected" in assert_clean_failure(r, expect_code=2)
-    assert not (tmp_path / "g.h5").exists()
+    # by default, geodesic: the square on the ellipsoid, larger by UTM's scale factor 0.9996⁻²
+    full = CRS.from_epsg(32633).to_wkt("WKT2_2019")
+    shp = write_shapefile(tmp_path / "full", [SQUARE_50, SQUARE_50], prj=full)
+    r = run(["polygons", shp, "-o", tmp_path / "g.h5"], ranks=ranks)
+    assert r.returncode == 0, r.stderr
+    res = read(tmp_path / "g.h5")
+    assert res["attrs"]["area_mode"] == "geodesic" and res["attrs"]["crs_id"] == "EPSG:32633"
+    assert np.allclose(res["area_m2"], 2500 / 0.9996**2, rtol=2e-6)
+    assert res["area_m2"][0] == res["area_m2"][1]
 
 
 def test_us_survey_foot_unit_recorded(tmp_path):
     shp = write_shapefile(tmp_path / "ft", [SQUARE_50], prj=FOOT_WKT)
-    r = run(["polygons", shp, "-o", tmp_path / "o.h5"])
+    # FOOT_WKT names the projection without its parameters: enough for planar areas
+    r = run(["polygons", shp, "--area", "planar", "-o", tmp_path / "o.h5"])
     assert r.returncode == 0, r.stderr
     res = read(tmp_path / "o.h5")
     assert list(res["area_planar"]) == [2500.0]  # the data's units², as shapely and ArcGIS give it
     assert res["attrs"]["planar_area_unit"] == "US survey foot²"
     assert res["attrs"]["planar_unit_m"] == 0.3048006096012192
     assert "2500 US survey foot²  (232.25" in r.stdout  # and in m² beside it
+    # geodesic (the default) with the full CRS: PROJ converts the feet, pyproj agrees
+    crs = CRS.from_epsg(2230)  # NAD83 / California zone 6 (ftUS)
+    shp = write_shapefile(tmp_path / "full", [SQUARE_50], prj=crs.to_wkt("WKT1_GDAL"))
+    r = run(["polygons", shp, "-o", tmp_path / "g.h5"])
+    assert r.returncode == 0, r.stderr
+    inv = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+    lon, lat = inv.transform(*zip(*SQUARE_50[0]))
+    expected = abs(Geod(ellps="GRS80").polygon_area_perimeter(lon, lat)[0])
+    # (to 1e-5 m², 4e-8 relative: a 15 m square 150 km from the origin magnifies rounding)
+    assert read(tmp_path / "g.h5")["area_m2"][0] == pytest.approx(expected, abs=1e-5)
+    assert 200 < expected < 260  # 232.26 m² on the map, times the projection's scale error
 
 
 @pytest.mark.parametrize("ranks", [1, 2])

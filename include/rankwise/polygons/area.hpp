@@ -1,12 +1,17 @@
 #pragma once
-/// Areas of one record (polygon): geodesic on the WGS84 ellipsoid, or planar shoelace.
+/// Areas of one record (polygon): geodesic on an ellipsoid (WGS84 by default), or planar shoelace.
 /// Shapefile rings run clockwise for outer boundaries and counter-clockwise for holes, so the
 /// signed ring areas below count clockwise as positive: outer rings add, holes subtract.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
+#include <string>
 
+#include <GeographicLib/Geodesic.hpp>
+
+#include "rankwise/polygons/geodesic_edge.hpp"
 #include "rankwise/polygons/polygon_set.hpp"
 
 namespace rankwise::polygons {
@@ -57,28 +62,49 @@ class EdgeCache {
   std::uint64_t lookups_ = 0;
 };
 
-/// WGS84 geodesic area and perimeter of rings of lon/lat degrees (Karney 2013, GeographicLib).
+/// The ellipsoid geodesic areas are computed on (from the file's CRS; WGS84 by default).
+struct Ellipsoid {
+  std::string name = "WGS 84";
+  double a = GeodesicEdge::kWgs84A;  ///< semi-major axis, m
+  double f = GeodesicEdge::kWgs84F;  ///< flattening (0 for a sphere)
+  friend bool operator==(const Ellipsoid&, const Ellipsoid&) = default;
+};
+
+/// Geodesic area and perimeter of rings of lon/lat degrees on an ellipsoid (Karney 2013,
+/// GeographicLib), WGS84 unless another is given.
 class GeodesicArea {
  public:
-  GeodesicArea();
+  /// Throws InputError if the ellipsoid is not one GeographicLib can handle (a <= 0, |f| >= 1).
+  explicit GeodesicArea(const Ellipsoid& ellipsoid = {});
   /// Signed area (clockwise positive, in (-A/2, A/2] where A is the ellipsoid area) and
   /// perimeter of one ring. A repeated closing vertex is skipped. Pole-encircling rings and
   /// rings crossing the antimeridian are handled by counting prime-meridian crossings as
-  /// GeographicLib's PolygonArea does. Each edge is solved with GeographicLib's
-  /// Geodesic::GenInverse from its lexicographically smaller (lat, lon) endpoint (the area of
-  /// the reversed edge is the negated one), so the same edge gives the same bits in any ring;
-  /// results agree with PolygonArea to rounding (~1e-15 relative). `cache`, if given, is
-  /// consulted and filled.
+  /// GeographicLib's PolygonArea does. Each edge is solved from its lexicographically smaller
+  /// (lat, lon) endpoint (the area of the reversed edge is the negated one), so the same edge
+  /// gives the same bits in any ring: by the polygon-specialised solver (GeodesicEdge) on
+  /// ellipsoids it supports, by GeographicLib's Geodesic::GenInverse where that hands back
+  /// and on every other ellipsoid. Results agree with PolygonArea to rounding (~1e-15
+  /// relative). `cache`, if given, is consulted and filled; a cache must only ever see one
+  /// ellipsoid.
   [[nodiscard]] RecordArea ring(std::span<const double> lon, std::span<const double> lat,
                                 EdgeCache* cache = nullptr) const;
   /// Area of record `r` of `set`: signed ring areas summed (holes subtract), then taken
   /// positive so an all-reversed record (counter-clockwise outer ring) gives the same area.
   [[nodiscard]] RecordArea record(const PolygonSet& set, std::uint64_t r,
                                   EdgeCache* cache = nullptr) const;
-  /// Total area of the WGS84 ellipsoid, m².
+  /// Total area of the ellipsoid, m².
   [[nodiscard]] double ellipsoid_area() const noexcept { return ellipsoid_area_; }
+  [[nodiscard]] const Ellipsoid& ellipsoid() const noexcept { return ellipsoid_; }
+  /// True if the fast solver serves this ellipsoid (otherwise every edge is GeographicLib's).
+  [[nodiscard]] bool fast() const noexcept { return fast_.has_value(); }
 
  private:
+  struct Edge;
+  [[nodiscard]] Edge solve(double lat1, double lon1, double lat2, double lon2,
+                           EdgeCache* cache) const;
+  Ellipsoid ellipsoid_;
+  GeographicLib::Geodesic geodesic_;
+  std::optional<GeodesicEdge> fast_;
   double ellipsoid_area_;
 };
 

@@ -25,10 +25,11 @@ struct PrjCrs {
 /// Classifies WKT text (`wkt`, read from the file `path`, which only names it in errors):
 /// roots GEOGCS/GEOGCRS/GEODCRS are geographic, PROJCS/PROJCRS/PROJECTEDCRS projected (the
 /// horizontal part of COMPD_CS/COMPOUNDCRS and the source of BOUNDCRS are classified alike).
-/// Geographic: the ellipsoid must be given and be WGS84 (GRS80, 0.1 mm apart, counts as WGS84)
-/// and the angular unit, if given, the degree. Projected: the linear unit must be given.
-/// Anything else (unparseable, another root, another ellipsoid) throws one InputError naming
-/// `path`, the problem and the way out (reproject, or --assume-crs).
+/// Geographic: the ellipsoid must be given (any: areas are computed on it) and the angular
+/// unit, if given, be the degree. Projected: the linear unit must be given (PROJ then reads
+/// the projection itself, see projection.hpp). Anything else (unparseable, another root)
+/// throws one InputError naming `path`, the problem and the way out (reproject, or
+/// --assume-crs).
 [[nodiscard]] PrjCrs classify_prj(std::string_view wkt, const std::string& path);
 
 /// True if (a, 1/f) is WGS84 or within 1 cm in a and 1e-5 in 1/f of it (GRS80 is).

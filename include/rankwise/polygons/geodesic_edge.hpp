@@ -1,16 +1,26 @@
 #pragma once
-/// Fast WGS84 inverse geodesic for polygon edges: distance and area contribution only.
+/// Fast inverse geodesic for polygon edges: distance and area contribution only.
 #include <array>
 
 namespace rankwise::polygons {
 
-/// WGS84 inverse geodesic specialised for polygon edges (distance and area only), written from
+/// Inverse geodesic on an oblate ellipsoid (or a sphere) specialised for polygon edges (distance and area only), written from
 /// Karney (2013), "Algorithms for geodesics". A fast path: solve() returns false for any edge it
 /// does not handle (the caller then uses GeographicLib).
 class GeodesicEdge {
  public:
+  /// WGS84's semi-major axis (m) and flattening.
+  static constexpr double kWgs84A = 6378137.0;
+  static constexpr double kWgs84F = 1 / 298.257223563;
+  /// Largest flattening the series are kept accurate for: k^2 <= e'^2 = 0.0081 at f = 1/250,
+  /// so the dropped k^16 terms stay below 2e-17 relative (WGS84: e'^2 = 0.0067).
+  static constexpr double kMaxF = 1.0 / 250;
+  /// True if the solver is valid on an ellipsoid of flattening f (oblate or a sphere, f <=
+  /// kMaxF); other ellipsoids (Mars' 1/170, prolate ones) are GeographicLib's alone.
+  [[nodiscard]] static constexpr bool supports(double f) noexcept { return f >= 0 && f <= kMaxF; }
   /// Precomputes everything that depends only on the ellipsoid (the series coefficients).
-  GeodesicEdge();
+  /// Throws std::invalid_argument unless supports(f) and a > 0.
+  explicit GeodesicEdge(double a = kWgs84A, double f = kWgs84F);
   /// lat/lon in degrees, validated by the caller (|lat| <= 90, |lon| <= 540, finite).
   /// true: s12 (m) and S12 (m^2) written; false: not handled, outputs untouched.
   [[nodiscard]] bool solve(double lat1, double lon1, double lat2, double lon2, double& s12,
@@ -47,6 +57,14 @@ class GeodesicEdge {
   Series j_{};     ///< I1 - I2, for the reduced length (Newton's derivative)
   Series i3_{};    ///< longitude: lambda = omega - f sin(alpha0) (A3 sigma + sum)
   Series i4_{};    ///< area: I4(sigma)
+  // The ellipsoid: a, f, 1 - f, e^2, e'^2, b, e^2 a^2.
+  double a_;
+  double f_;
+  double f1_;
+  double e2_;
+  double ep2_;
+  double b_;
+  double e2a2_;
   double c2_ = 0;  ///< authalic radius squared, m^2
 };
 

@@ -3,9 +3,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "rankwise/polygons/area.hpp"
 #include "rankwise/polygons/polygon_set.hpp"
+#include "rankwise/polygons/projection.hpp"
 
 namespace rankwise::polygons {
 
@@ -22,23 +25,36 @@ struct Measurements {
   std::vector<std::uint32_t> parts;
 };
 
-class EdgeCache;
+/// How geodesic areas are computed: on which ellipsoid, from which coordinates.
+struct GeodesicSetup {
+  Ellipsoid ellipsoid;     ///< lon/lat data: the CRS's; projected data: its base CRS's
+  std::string projection;  ///< projected data: its CRS (WKT), unprojected by PROJ; "" for lon/lat
+  std::string source;      ///< names the data in errors
+  EdgeKind edges = EdgeKind::geodesic;
+  double max_piece = 0;    ///< EdgeKind::projected: the longest piece of an edge, data units
+};
 
-/// What measure_range keeps from one call to the next: an edge cache per thread, so an edge
-/// shared by records measured in different calls (e.g. progress slices) is still solved once.
-/// Caches are made on first use, by the thread that uses them.
+/// What measure_range keeps from one call to the next: the geodesic setup and, per thread, an
+/// edge cache (so an edge shared by records measured in different calls, e.g. progress
+/// slices, is still solved once) and, for projected data, an unprojector and its buffers.
+/// Per-thread parts are made on first use, by the thread that uses them.
 class MeasureWorkspace {
  public:
-  explicit MeasureWorkspace(int threads);
+  explicit MeasureWorkspace(int threads, GeodesicSetup setup = {});
   ~MeasureWorkspace();
   MeasureWorkspace(const MeasureWorkspace&) = delete;
   MeasureWorkspace& operator=(const MeasureWorkspace&) = delete;
-  /// Thread `t`'s cache (0 <= t < threads); each thread must use only its own.
-  [[nodiscard]] EdgeCache& cache(int t);
-  [[nodiscard]] int threads() const noexcept { return static_cast<int>(caches_.size()); }
+  [[nodiscard]] int threads() const noexcept { return static_cast<int>(per_thread_.size()); }
+  [[nodiscard]] const GeodesicSetup& setup() const noexcept { return setup_; }
+  /// Geodesic area and perimeter of record `r` of `set` by thread `t` (0 <= t < threads; each
+  /// thread must pass its own). Throws InputError if a vertex cannot be unprojected.
+  [[nodiscard]] RecordArea geodesic(const PolygonSet& set, std::uint64_t r, int t);
 
  private:
-  std::vector<std::unique_ptr<EdgeCache>> caches_;
+  struct PerThread;
+  GeodesicSetup setup_;
+  GeodesicArea area_;
+  std::vector<std::unique_ptr<PerThread>> per_thread_;
 };
 
 /// Results for `records` records, NaN areas and zero counts until measured.
@@ -46,8 +62,9 @@ class MeasureWorkspace {
 
 /// Fills entries [begin, end) of `out` (sized by unmeasured(set.records())) for those records
 /// of `set`, with `threads` OpenMP threads. `mode` must be resolved (not automatic).
-/// `workspace` (for at least `threads` threads) carries edge caches across calls; without
-/// one, the call uses caches of its own. Results do not depend on it.
+/// `workspace` (for at least `threads` threads) carries the geodesic setup and edge caches
+/// across calls; without one, the call uses its own (WGS84 lon/lat). Results do not depend on
+/// the caches. Throws InputError (after every thread is done) if a record cannot be measured.
 void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint64_t begin,
                    std::uint64_t end, Measurements& out, MeasureWorkspace* workspace = nullptr);
 
@@ -71,6 +88,7 @@ void measure_file(const ShapefileReader& file, std::uint64_t first, std::uint64_
                   const std::function<void(const ChunkDone&)>& done = {});
 
 /// Areas of every record of `set` (unmeasured + measure_range over all records).
-[[nodiscard]] Measurements measure(const PolygonSet& set, AreaMode mode, int threads);
+[[nodiscard]] Measurements measure(const PolygonSet& set, AreaMode mode, int threads,
+                                   const GeodesicSetup& setup = {});
 
 }  // namespace rankwise::polygons

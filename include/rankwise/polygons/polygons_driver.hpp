@@ -8,6 +8,7 @@
 #include "rankwise/polygons/distribute.hpp"
 #include "rankwise/polygons/measure.hpp"
 #include "rankwise/polygons/polygon_set.hpp"
+#include "rankwise/polygons/projection.hpp"
 
 namespace rankwise::polygons {
 
@@ -22,6 +23,9 @@ struct PolygonsOptions {
   AreaMode area = AreaMode::automatic;
   std::string name_field;          ///< empty: first of NAME/name/Name
   AssumedCrs assume_crs = AssumedCrs::none;  ///< --assume-crs: replaces the .prj
+  EdgeKind edges = EdgeKind::geodesic;  ///< projected data: how edges lie on the ellipsoid
+  bool edges_given = false;             ///< --edges was given (an error on lon/lat data)
+  double densify_m = 1000;              ///< EdgeKind::projected: longest piece of an edge, m
   ScatterMethod scatter = ScatterMethod::flat;
 };
 

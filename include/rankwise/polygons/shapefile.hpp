@@ -39,6 +39,11 @@ struct Shapefile {
   std::vector<std::string> names;  ///< UTF-8, one per record (empty without a name field)
   Crs crs = Crs::geographic;
   std::string crs_source;          ///< "prj", "--assume-crs" or "bounds" (no .prj: guessed)
+  std::string crs_wkt;             ///< the .prj's text ("" without one)
+  std::string crs_name;            ///< the CRS's own name ("" without a .prj)
+  std::string ellipsoid;           ///< geographic: the .prj's ellipsoid name ("" = WGS84 assumed)
+  double semi_major_m = 0;         ///< geographic by .prj: a, metres
+  double inverse_flattening = 0;   ///< geographic by .prj: 1/f (0 for a sphere)
   std::string planar_unit;         ///< projected: the .prj's linear unit ("" if not stated)
   double planar_unit_m = std::numeric_limits<double>::quiet_NaN();  ///< metres per planar_unit
   std::string name_field;          ///< the field names came from ("" if none)

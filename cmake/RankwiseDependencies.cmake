@@ -34,3 +34,6 @@ if(NOT PROJ_FOUND)
   set_target_properties(PROJ::proj PROPERTIES IMPORTED_LOCATION "${PROJ_LIBRARY}"
                         INTERFACE_INCLUDE_DIRECTORIES "${PROJ_INCLUDE_DIR}")
 endif()
+
+# GDAL/OGR: formats other than .shp, in a module loaded on demand (src/polygons/ogr) [libgdal-dev].
+find_package(GDAL REQUIRED)

@@ -9,7 +9,7 @@ PACKAGES=(
   libboost-mpi-dev libboost-serialization-dev
   libhdf5-openmpi-dev hdf5-tools
   libgtest-dev libbenchmark-dev libcli11-dev librandom123-dev libhwy-dev
-  libgeographiclib-dev libshp-dev libproj-dev
+  libgeographiclib-dev libshp-dev libproj-dev libgdal-dev gdal-bin
   python3 python3-h5py python3-numpy python3-mpmath python3-pytest python3-matplotlib
   python3-numba python3-pyproj python3-mpi4py python3-pyshp
 )

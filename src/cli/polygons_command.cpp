@@ -4,6 +4,7 @@
 #include "rankwise/cli/parse.hpp"
 #include "rankwise/cli/subcommands.hpp"
 #include "rankwise/polygons/polygons_driver.hpp"
+#include "rankwise/polygons/vector_source.hpp"
 
 namespace rankwise::cli {
 namespace {
@@ -20,6 +21,8 @@ struct PolygonsText {
   std::string scatter = "flat";
   std::string assume_crs;
   std::string edges;
+  std::string layer;
+  std::string reader = "auto";
   std::string densify = "1000";
 };
 
@@ -64,6 +67,17 @@ polygons::PolygonsOptions validate(const PolygonsText& t) {
   o.densify_m = parse_real(t.densify, "--densify", true);
   if (o.densify_m < 1) throw UsageError("--densify: at least 1 metre, got " + t.densify);
   o.name_field = t.name_field;
+  o.reader = t.reader == "gdal" ? polygons::Reader::gdal
+           : t.reader == "own"  ? polygons::Reader::own
+                                : polygons::Reader::automatic;
+  if (synthetic && (!t.layer.empty() || t.reader != "auto")) {
+    throw UsageError(std::string(t.layer.empty() ? "--reader" : "--layer") +
+                     ": applies to an input file only");
+  }
+  if (o.reader == polygons::Reader::own && !polygons::is_plain_shapefile(o.input)) {
+    throw UsageError("--reader own: reads .shp files only; " + o.input + " is not one");
+  }
+  o.layer = t.layer;
   o.scatter = t.scatter == "serialized" ? polygons::ScatterMethod::serialized
                                         : polygons::ScatterMethod::flat;
   return o;
@@ -81,11 +95,19 @@ Subcommand make_polygons_command(CLI::App& app) {
       "  rankwise polygons --generate 1e5 --seed 7 --write-shapefile synth.shp\n"
       "  mpiexec -n 2 rankwise polygons --generate 156250 --vertices 64   # 10 M vertices\n"
       "  rankwise polygons parcels_utm.shp --edges projected   # edges straight on the map\n"
+      "  rankwise polygons countries.gpkg --layer countries    # any format GDAL reads\n"
       "Areas are geodesic on the ellipsoid the .prj names (WGS84, GRS80, a sphere, Mars...):\n"
       "lon/lat data directly, projected data after PROJ unprojects the vertices. A .prj that\n"
       "cannot be read is an error; --assume-crs EPSG:4326|planar says what the coordinates are\n"
       "instead (see docs/polygons.md).");
-  sub->add_option("input", text->input, "Polygon shapefile (.shp with .shx, .dbf; .prj, .cpg)");
+  sub->add_option("input", text->input,
+                  "Polygon file: shapefile (.shp with .shx, .dbf; .prj, .cpg), GeoPackage, "
+                  "GeoJSON, FlatGeobuf, zipped shapefile, any vector format GDAL reads");
+  sub->add_option("--layer", text->layer, "Layer to read (name or index; default: the first)");
+  sub->add_option("--reader", text->reader,
+                  "auto (rankwise's own for .shp, GDAL otherwise) | own | gdal")
+      ->check(CLI::IsMember({"auto", "own", "gdal"}))
+      ->capture_default_str();
   sub->add_option("--area", text->area, "auto | geodesic | planar | both")
       ->check(CLI::IsMember({"auto", "geodesic", "planar", "both"}))
       ->capture_default_str();

@@ -17,6 +17,7 @@
 #include "rankwise/polygons/partition.hpp"
 #include "rankwise/polygons/shapefile.hpp"
 #include "rankwise/polygons/synthetic.hpp"
+#include "rankwise/polygons/vector_source.hpp"
 #include "rankwise/process/shutdown.hpp"
 
 namespace rankwise::polygons {
@@ -33,7 +34,8 @@ void check_fits(const PolygonsOptions& o, const parallel::Comm& comm) {
     set_bytes = static_cast<double>(o.generate) * (16.0 * o.vertices + 64.0);
   } else if (comm.is_root()) {
     std::error_code ec;
-    const auto size = std::filesystem::file_size(sibling(o.input, "shp"), ec);
+    const auto size = std::filesystem::file_size(
+        is_plain_shapefile(o.input) ? sibling(o.input, "shp") : o.input, ec);
     set_bytes = ec ? 0.0 : static_cast<double>(size);
   }
   set_bytes = comm.max(set_bytes);
@@ -63,7 +65,29 @@ struct Input {
   std::vector<std::string> warnings;  // root: the reader's, printed once
   std::string name_field;
   std::string code_page;
+  std::vector<std::int64_t> fid;      // root: the source's feature ids (shapefiles: record index)
+  std::string format;                 // how the file was read, e.g. "GPKG (GDAL)"
+  std::string layer;                  // GDAL: the layer read
 };
+
+// Coordinates read through GDAL get the checks the shapefile reader makes: finite, and
+// within [-540, 540] x [-90, 90] for lon/lat.
+void check_coordinates(const PolygonSet& set, const std::vector<std::int64_t>& fid, Crs crs,
+                       const std::string& source) {
+  const bool lonlat = crs == Crs::geographic;
+  const double max_x = lonlat ? 540.0 : std::numeric_limits<double>::max();
+  const double max_y = lonlat ? 90.0 : std::numeric_limits<double>::max();
+  for (std::uint64_t r = 0; r < set.records(); ++r) {
+    const std::uint64_t first = set.ring_start[set.first_ring(r)];
+    const std::uint64_t last = set.ring_start[set.end_ring(r)];
+    for (std::uint64_t v = first; v < last; ++v) {
+      if (std::fabs(set.x[v]) <= max_x && std::fabs(set.y[v]) <= max_y) continue;
+      throw InputError(source + ": feature " + std::to_string(fid[r]) + ": vertex (" +
+                       std::to_string(set.x[v]) + ", " + std::to_string(set.y[v]) +
+                       ") is not a valid " + (lonlat ? "longitude/latitude" : "coordinate"));
+    }
+  }
+}
 
 Input read_or_generate(const PolygonsOptions& o) {
   Input in;
@@ -81,14 +105,50 @@ Input read_or_generate(const PolygonsOptions& o) {
     }
     in.name_field = "NAME";
     in.code_page = "UTF-8";
+    in.fid.resize(in.polygons.records());
+    std::iota(in.fid.begin(), in.fid.end(), std::int64_t{0});
+    in.format = "synthetic";
     return in;
   }
-  // Every part must be a regular file: a FIFO or a device would block the reader.
-  for (const char* ext : {"shp", "shx", "dbf", "prj", "cpg"}) {
-    io::check_regular_file(sibling(o.input, ext), "the shapefile");
+  Shapefile f;
+  std::string crs_file;  // where the CRS came from, for messages
+  if (is_plain_shapefile(o.input) && o.reader != Reader::gdal) {
+    // Every part must be a regular file: a FIFO or a device would block the reader.
+    for (const char* ext : {"shp", "shx", "dbf", "prj", "cpg"}) {
+      io::check_regular_file(sibling(o.input, ext), "the shapefile");
+    }
+    in.file = std::make_unique<ShapefileReader>(o.input, o.name_field, o.assume_crs);
+    f = std::move(in.file->info());
+    crs_file = sibling(o.input, "prj");
+    in.fid.resize(in.file->records());
+    std::iota(in.fid.begin(), in.fid.end(), std::int64_t{0});
+    in.format = "ESRI Shapefile (rankwise)";
+  } else {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(o.input, ec)) io::check_regular_file(o.input, "the input");
+    VectorData v = read_vector({o.input, o.layer, o.name_field});
+    double bounds[4] = {0, 0, 0, 0};
+    if (!v.polygons.x.empty()) {
+      const auto [x0, x1] = std::minmax_element(v.polygons.x.begin(), v.polygons.x.end());
+      const auto [y0, y1] = std::minmax_element(v.polygons.y.begin(), v.polygons.y.end());
+      bounds[0] = *x0;
+      bounds[1] = *y0;
+      bounds[2] = *x1;
+      bounds[3] = *y1;
+    }
+    crs_file = o.input + " (layer " + v.layer + ")";
+    f.warnings = std::move(v.warnings);
+    describe_crs(v.crs_wkt.empty() ? std::nullopt : std::optional(v.crs_wkt), crs_file,
+                 "has no coordinate system", bounds, o.assume_crs, f);
+    check_coordinates(v.polygons, v.fid, f.crs, o.input);
+    in.polygons = std::move(v.polygons);
+    in.fid = std::move(v.fid);
+    f.names = std::move(v.names);
+    f.name_field = v.name_field;
+    f.code_page = "UTF-8 (GDAL)";
+    in.layer = v.layer;
+    in.format = v.driver + " (GDAL)";
   }
-  in.file = std::make_unique<ShapefileReader>(o.input, o.name_field, o.assume_crs);
-  Shapefile& f = in.file->info();
   in.names = std::move(f.names);
   in.crs = f.crs;
   in.source = o.input;
@@ -105,7 +165,7 @@ Input read_or_generate(const PolygonsOptions& o) {
   if (f.crs == Crs::projected && !f.crs_wkt.empty() && o.area != AreaMode::planar) {
     // PROJ reads the projection now (one clear error if it cannot), on root; planar areas
     // alone do not need it.
-    const Unprojector u(f.crs_wkt, sibling(o.input, "prj"));
+    const Unprojector u(f.crs_wkt, crs_file);
     in.geo.ellipsoid = u.ellipsoid();
     in.geo.projection = f.crs_wkt;
     in.crs_id = u.id();
@@ -144,6 +204,8 @@ Input load(const PolygonsOptions& o, driver::Run& run) {
   in.planar_unit_m = unit_m[0];
   comm.broadcast(in.name_field);
   comm.broadcast(in.code_page);
+  comm.broadcast(in.format);
+  comm.broadcast(in.layer);
   comm.broadcast(in.crs_name);
   comm.broadcast(in.crs_id);
   comm.broadcast(in.crs_wkt);
@@ -239,6 +301,7 @@ void write_results(io::Group& root, const parallel::Comm& comm, const Input& in,
   const std::vector<std::int32_t> rank(n, comm.rank());
   p.write_rows<std::uint64_t>("record", index, records, first);
   p.write_strings_root("name", in.names);
+  p.write_root<std::int64_t>("fid", in.fid, {records});
   p.write_rows<double>("area_m2", m.area_m2, records, first);
   p.write_rows<double>("area_planar", m.area_planar, records, first);
   p.write_rows<double>("perimeter_m", m.perimeter_m, records, first);
@@ -265,6 +328,8 @@ void write_results(io::Group& root, const parallel::Comm& comm, const Input& in,
   p.attribute("total_perimeter_m", g.totals[2]);
   p.attribute("compute_seconds", g.totals[4]);
   p.attribute("vertices_per_second_per_core", g.totals[3] / g.totals[4]);
+  p.attribute("format", in.format);
+  if (!in.layer.empty()) p.attribute("layer", in.layer);
   p.attribute("crs_name", in.crs_name);
   p.attribute("crs_id", in.crs_id);
   p.attribute("crs_wkt", in.crs_wkt);

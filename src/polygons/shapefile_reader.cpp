@@ -51,16 +51,12 @@ std::optional<std::string> read_cpg(const std::string& shp) {
 }
 
 // The CRS: --assume-crs, else the .prj (anything it does not make clear is an error), else a
-// guess from the bounds (lon/lat fit in [-180, 360] x [-90, 90]) with a warning.
+// guess from the bounds with a warning (describe_crs).
 void detect_crs(const std::string& shp, const ShapeHeader& header, AssumedCrs assume,
                 Shapefile& out) {
-  if (assume != AssumedCrs::none) {
-    out.crs = assume == AssumedCrs::wgs84 ? Crs::geographic : Crs::projected;
-    out.crs_source = "--assume-crs";
-    return;
-  }
+  std::optional<std::string> wkt;
   const std::string path = sibling(shp, "prj");
-  if (std::filesystem::exists(path)) {
+  if (assume == AssumedCrs::none && std::filesystem::exists(path)) {
     constexpr std::size_t limit = 1 << 16;  // WKT 2 with every optional part is a few kB
     std::ifstream in(path, std::ios::binary);
     std::string text(limit + 1, '\0');
@@ -70,34 +66,9 @@ void detect_crs(const std::string& shp, const ShapeHeader& header, AssumedCrs as
     if (text.size() > limit) {
       throw InputError(path + ": larger than 64 KiB, not a coordinate system");
     }
-    const PrjCrs prj = classify_prj(text, path);
-    out.crs = prj.kind;
-    out.crs_source = "prj";
-    out.crs_wkt = text.substr(0, text.find('\0'));
-    if (out.crs_wkt.rfind("\xEF\xBB\xBF", 0) == 0) out.crs_wkt.erase(0, 3);  // a BOM
-    out.crs_name = prj.name;
-    if (prj.kind == Crs::geographic) {
-      out.ellipsoid = prj.ellipsoid;
-      out.semi_major_m = prj.semi_major_m;
-      out.inverse_flattening = prj.inverse_flattening;
-    }
-    if (prj.kind == Crs::projected) {
-      out.planar_unit = prj.unit;
-      out.planar_unit_m = prj.unit_m;
-    }
-    return;
+    wkt = std::move(text);
   }
-  const double* b = header.bounds;
-  const bool lonlat = b[0] >= -180.0 && b[2] <= 360.0 && b[1] >= -90.0 && b[3] <= 90.0;
-  out.crs = lonlat ? Crs::geographic : Crs::projected;
-  out.crs_source = "bounds";
-  out.warnings.push_back(
-      path + ": missing; " +
-      (lonlat ? "the coordinates fit in [-180, 360] x [-90, 90], so they are taken as "
-                "longitude/latitude on WGS84 (geodesic areas); pass --assume-crs EPSG:4326 to "
-                "say so and silence this, or --assume-crs planar"
-              : "the coordinates exceed longitude/latitude bounds, so they are taken as planar "
-                "(areas in their unit²); pass --assume-crs planar to say so and silence this"));
+  describe_crs(wkt, path, "missing", header.bounds, assume, out);
 }
 
 // The field to take names from: `wanted`, or the first of NAME/name/Name; -1 if none.
@@ -171,6 +142,44 @@ std::vector<std::string> read_names(const std::string& shp, std::uint64_t record
 }
 
 }  // namespace
+
+void describe_crs(const std::optional<std::string>& wkt, const std::string& where,
+                  const std::string& missing, const double* bounds, AssumedCrs assume,
+                  Shapefile& out) {
+  if (assume != AssumedCrs::none) {
+    out.crs = assume == AssumedCrs::wgs84 ? Crs::geographic : Crs::projected;
+    out.crs_source = "--assume-crs";
+    return;
+  }
+  if (wkt) {
+    const PrjCrs prj = classify_prj(*wkt, where);
+    out.crs = prj.kind;
+    out.crs_source = "prj";
+    out.crs_wkt = wkt->substr(0, wkt->find('\0'));
+    if (out.crs_wkt.rfind("\xEF\xBB\xBF", 0) == 0) out.crs_wkt.erase(0, 3);  // a BOM
+    out.crs_name = prj.name;
+    if (prj.kind == Crs::geographic) {
+      out.ellipsoid = prj.ellipsoid;
+      out.semi_major_m = prj.semi_major_m;
+      out.inverse_flattening = prj.inverse_flattening;
+    } else {
+      out.planar_unit = prj.unit;
+      out.planar_unit_m = prj.unit_m;
+    }
+    return;
+  }
+  const double* b = bounds;
+  const bool lonlat = b[0] >= -180.0 && b[2] <= 360.0 && b[1] >= -90.0 && b[3] <= 90.0;
+  out.crs = lonlat ? Crs::geographic : Crs::projected;
+  out.crs_source = "bounds";
+  out.warnings.push_back(
+      where + ": " + missing + "; " +
+      (lonlat ? "the coordinates fit in [-180, 360] x [-90, 90], so they are taken as "
+                "longitude/latitude on WGS84 (geodesic areas); pass --assume-crs EPSG:4326 to "
+                "say so and silence this, or --assume-crs planar"
+              : "the coordinates exceed longitude/latitude bounds, so they are taken as planar "
+                "(areas in their unit²); pass --assume-crs planar to say so and silence this"));
+}
 
 ShapefileReader::ShapefileReader(const std::string& path, const std::string& name_field,
                                  AssumedCrs assume) {

@@ -113,6 +113,60 @@ def patch(path, offset, fmt, *values):
     Path(path).write_bytes(bytes(data))
 
 
+# Other vector formats (read through GDAL): a good file converted by ogr2ogr, then spoiled.
+def geojson_text(polygons, geometry="Polygon"):
+    import json
+    feats = [{"type": "Feature", "properties": {"NAME": f"p{i}"},
+              "geometry": {"type": geometry, "coordinates": c}} for i, c in enumerate(polygons)]
+    return json.dumps({"type": "FeatureCollection", "features": feats})
+
+
+GOOD_POLYGONS = [[[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]], [[[10, 10], [10, 12], [12, 12], [12, 10], [10, 10]]]]
+VECTOR_FORMATS = {"gpkg": "GPKG", "geojson": "GeoJSON", "fgb": "FlatGeobuf", "zip": "ESRI Shapefile"}
+
+
+def vector_variant(kind, ext):
+    def setup(d):
+        import subprocess
+        import zipfile
+        src = d / "src.geojson"
+        if kind == "line":
+            src.write_text(geojson_text([[[0, 0], [1, 1]]], "LineString"))
+        elif kind == "latitude-100":
+            src.write_text(geojson_text([[[[0, 0], [0, 100], [1, 1], [0, 0]]]]))
+        elif kind == "no-features":
+            src.write_text(geojson_text([]))
+        else:
+            src.write_text(geojson_text(GOOD_POLYGONS))
+        out = d / f"in.{ext}"
+        if ext == "zip":
+            (d / "shp").mkdir()
+            subprocess.run(["ogr2ogr", "-f", "ESRI Shapefile", d / "shp" / "in.shp", src], check=True,
+                           capture_output=True)
+            with zipfile.ZipFile(out, "w") as z:
+                for f in (d / "shp").iterdir():
+                    z.write(f, f.name)
+        elif ext != "geojson":
+            subprocess.run(["ogr2ogr", "-f", VECTOR_FORMATS[ext], out, src], check=True, capture_output=True)
+        else:
+            out.write_bytes(src.read_bytes())
+        src.unlink()
+        if kind == "empty":
+            out.write_bytes(b"")
+        elif kind == "truncated":
+            out.write_bytes(out.read_bytes()[: max(1, out.stat().st_size // 3)])
+        elif kind == "random-bytes":
+            out.write_bytes(os.urandom(4096))
+        elif kind == "hdf5":
+            out.unlink()
+            with h5py.File(out, "w") as f:
+                f["x"] = np.zeros(3)
+        elif kind == "directory":
+            out.unlink() if out.is_file() else None
+            out.mkdir()
+    return setup
+
+
 # Each setup gets the input directory and returns nothing; files named in args as {in}/...
 def shp_variant(kind):
     def setup(d):
@@ -372,6 +426,21 @@ CASES = [
                    "shx-huge-offset", "shx-negative-length", "negative-parts", "huge-parts",
                    "huge-points", "negative-points", "polyline",
                    "nan-coordinates", "directory")],
+    # --- other vector formats (GDAL) ---------------------------------------------------------------
+    *[Case(f"{ext} missing", ["polygons", f"{{in}}/absent.{ext}"], FAILURE, "absent") for ext in VECTOR_FORMATS],
+    *[Case(f"{ext} {kind}", ["polygons", f"{{in}}/in.{ext}"], FAILURE, "in.", setup=vector_variant(kind, ext))
+      for ext in VECTOR_FORMATS
+      for kind in ("empty", "truncated", "random-bytes", "hdf5", "directory", "line", "latitude-100",
+                   "no-features")
+      if not (ext == "zip" and kind in ("latitude-100",))],  # the shapefile writer refuses it
+    *[Case(f"{ext} --layer absent", ["polygons", f"{{in}}/in.{ext}", "--layer", "NOPE"], FAILURE, "NOPE",
+           setup=vector_variant("good", ext)) for ext in VECTOR_FORMATS],
+    *[Case(f"{ext} --name-field absent", ["polygons", f"{{in}}/in.{ext}", "--name-field", "NOPE"], FAILURE,
+           "NOPE", setup=vector_variant("good", ext)) for ext in VECTOR_FORMATS],
+    Case("polygons --reader own on gpkg", ["polygons", "{in}/in.gpkg", "--reader", "own"], USAGE,
+         "--reader", setup=vector_variant("good", "gpkg")),
+    Case("polygons --layer with --generate", ["polygons", "--generate", "4", "--layer", "x"], USAGE,
+         "--layer"),
     # --- unwritable outputs -----------------------------------------------------------------------
     *[Case(f"{sub} output dir missing", [sub, *extra, "-o", "{out}/../nowhere/x.h5"], FAILURE, "does not exist")
       for sub, extra in (("pi", ["--terms", "100"]), ("nbody", SMALL_NBODY),

@@ -12,9 +12,14 @@
 
 namespace rankwise::polygons {
 
+/// Which reader opens the input: auto = rankwise's own for .shp, GDAL for everything else.
+enum class Reader { automatic, own, gdal };
+
 /// Validated options of `rankwise polygons`.
 struct PolygonsOptions {
-  std::string input;               ///< shapefile to read (empty with --generate)
+  std::string input;               ///< file to read (empty with --generate)
+  std::string layer;               ///< GDAL sources: layer name or index (empty: the first)
+  Reader reader = Reader::automatic;
   std::uint64_t generate = 0;      ///< synthetic polygons instead of a file
   std::uint64_t seed = 1;          ///< synthetic set's seed
   Crs generate_crs = Crs::geographic;

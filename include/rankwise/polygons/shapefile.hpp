@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,13 @@ struct Shapefile {
   std::vector<std::string> warnings;  ///< one line each, for rank 0 to print (no "warning:")
   int shape_type = 0;
 };
+
+/// Fills `out`'s CRS fields: `assume` if given; else from `wkt` (classify_prj; errors name
+/// `where`); else (no CRS) guessed from `bounds` (xmin, ymin, xmax, ymax) with a warning that
+/// `where` is `missing`.
+void describe_crs(const std::optional<std::string>& wkt, const std::string& where,
+                  const std::string& missing, const double* bounds, AssumedCrs assume,
+                  Shapefile& out);
 
 namespace detail {
 class ShpRecords;

@@ -1,4 +1,5 @@
 // `rankwise polygons` options.
+#include <algorithm>
 #include <memory>
 
 #include "rankwise/cli/parse.hpp"
@@ -23,6 +24,10 @@ struct PolygonsText {
   std::string edges;
   std::string layer;
   std::string reader = "auto";
+  std::string fields;
+  std::string csv;
+  std::string format = "hdf5";
+  std::string group_by;
   std::string densify = "1000";
 };
 
@@ -78,6 +83,25 @@ polygons::PolygonsOptions validate(const PolygonsText& t) {
     throw UsageError("--reader own: reads .shp files only; " + o.input + " is not one");
   }
   o.layer = t.layer;
+  if (synthetic && (!t.fields.empty() || !t.group_by.empty())) {
+    throw UsageError(std::string(t.fields.empty() ? "--group-by" : "--fields") +
+                     ": applies to an input file (synthetic sets have only NAME)");
+  }
+  for (std::size_t b = 0; !t.fields.empty() && b <= t.fields.size();) {
+    const std::size_t e = std::min(t.fields.find(',', b), t.fields.size());
+    std::string name = t.fields.substr(b, e - b);
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    if (name.empty()) throw UsageError("--fields: an empty field name in '" + t.fields + "'");
+    o.fields.push_back(name);
+    b = e + 1;
+  }
+  o.group_by = t.group_by;
+  o.csv = t.csv;
+  o.format = t.format == "csv" ? polygons::OutputFormat::csv : polygons::OutputFormat::hdf5;
+  if (o.format == polygons::OutputFormat::csv && !o.csv.empty()) {
+    throw UsageError("--csv: with --format csv the table goes to -o already");
+  }
   o.scatter = t.scatter == "serialized" ? polygons::ScatterMethod::serialized
                                         : polygons::ScatterMethod::flat;
   return o;
@@ -96,6 +120,7 @@ Subcommand make_polygons_command(CLI::App& app) {
       "  mpiexec -n 2 rankwise polygons --generate 156250 --vertices 64   # 10 M vertices\n"
       "  rankwise polygons parcels_utm.shp --edges projected   # edges straight on the map\n"
       "  rankwise polygons countries.gpkg --layer countries    # any format GDAL reads\n"
+      "  rankwise polygons plates.shp --fields NAME,PLATEID1 --group-by PLATEID1 --csv plates.csv\n"
       "Areas are geodesic on the ellipsoid the .prj names (WGS84, GRS80, a sphere, Mars...):\n"
       "lon/lat data directly, projected data after PROJ unprojects the vertices. A .prj that\n"
       "cannot be read is an error; --assume-crs EPSG:4326|planar says what the coordinates are\n"
@@ -120,6 +145,14 @@ Subcommand make_polygons_command(CLI::App& app) {
       ->check(CLI::IsMember({"geodesic", "projected"}));
   sub->add_option("--densify", text->densify,
                   "--edges projected: longest piece of an edge, metres")
+      ->capture_default_str();
+  sub->add_option("--fields", text->fields,
+                  "Attribute fields to keep, e.g. NAME,PLATEID1 (case-insensitive) or all");
+  sub->add_option("--group-by", text->group_by, "Totals per value of this field");
+  sub->add_option("--csv", text->csv, "Also write the per-polygon table as CSV to this file");
+  sub->add_option("--format", text->format,
+                  "What -o gets: hdf5 (everything) | csv (the per-polygon table; .h5 -> .csv)")
+      ->check(CLI::IsMember({"hdf5", "csv"}))
       ->capture_default_str();
   sub->add_option("--name-field", text->name_field,
                   "Attribute holding names (default: first of NAME/name/Name)");

@@ -13,6 +13,7 @@
 #include "rankwise/io/output_path.hpp"
 #include "rankwise/parallel/block_range.hpp"
 #include "rankwise/polygons/area.hpp"
+#include "rankwise/polygons/attributes.hpp"
 #include "rankwise/polygons/crs.hpp"
 #include "rankwise/polygons/partition.hpp"
 #include "rankwise/polygons/shapefile.hpp"
@@ -66,6 +67,7 @@ struct Input {
   std::string name_field;
   std::string code_page;
   std::vector<std::int64_t> fid;      // root: the source's feature ids (shapefiles: record index)
+  std::vector<FieldColumn> fields;    // --fields: data on root, names and types on every rank
   std::string format;                 // how the file was read, e.g. "GPKG (GDAL)"
   std::string layer;                  // GDAL: the layer read
 };
@@ -87,6 +89,18 @@ void check_coordinates(const PolygonSet& set, const std::vector<std::int64_t>& f
                        ") is not a valid " + (lonlat ? "longitude/latitude" : "coordinate"));
     }
   }
+}
+
+// The fields to read: --fields, plus --group-by's if not among them.
+std::vector<std::string> wanted_fields(const PolygonsOptions& o) {
+  std::vector<std::string> wanted = o.fields;
+  if (!o.group_by.empty() &&
+      std::none_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+        return same_field(w, o.group_by) || same_field(w, "all");
+      })) {
+    wanted.push_back(o.group_by);
+  }
+  return wanted;
 }
 
 Input read_or_generate(const PolygonsOptions& o) {
@@ -117,7 +131,8 @@ Input read_or_generate(const PolygonsOptions& o) {
     for (const char* ext : {"shp", "shx", "dbf", "prj", "cpg"}) {
       io::check_regular_file(sibling(o.input, ext), "the shapefile");
     }
-    in.file = std::make_unique<ShapefileReader>(o.input, o.name_field, o.assume_crs);
+    in.file = std::make_unique<ShapefileReader>(o.input, o.name_field, o.assume_crs,
+                                                wanted_fields(o));
     f = std::move(in.file->info());
     crs_file = sibling(o.input, "prj");
     in.fid.resize(in.file->records());
@@ -126,7 +141,7 @@ Input read_or_generate(const PolygonsOptions& o) {
   } else {
     std::error_code ec;
     if (!std::filesystem::is_directory(o.input, ec)) io::check_regular_file(o.input, "the input");
-    VectorData v = read_vector({o.input, o.layer, o.name_field});
+    VectorData v = read_vector({o.input, o.layer, o.name_field, wanted_fields(o)});
     double bounds[4] = {0, 0, 0, 0};
     if (!v.polygons.x.empty()) {
       const auto [x0, x1] = std::minmax_element(v.polygons.x.begin(), v.polygons.x.end());
@@ -144,12 +159,28 @@ Input read_or_generate(const PolygonsOptions& o) {
     in.polygons = std::move(v.polygons);
     in.fid = std::move(v.fid);
     f.names = std::move(v.names);
+    f.fields = std::move(v.fields);
     f.name_field = v.name_field;
     f.code_page = "UTF-8 (GDAL)";
     in.layer = v.layer;
     in.format = v.driver + " (GDAL)";
   }
   in.names = std::move(f.names);
+  in.fields = std::move(f.fields);
+  // Integers with missing values are stored as reals (NaN where missing): HDF5 and CSV
+  // readers then see numbers, and no sentinel value can be mistaken for data.
+  for (FieldColumn& c : in.fields) {
+    if (c.type != FieldColumn::Type::integer ||
+        std::none_of(c.null.begin(), c.null.end(), [](std::uint8_t b) { return b != 0; })) {
+      continue;
+    }
+    c.type = FieldColumn::Type::real;
+    for (std::size_t r = 0; r < c.integers.size(); ++r) {
+      c.reals.push_back(c.null[r] != 0 ? std::numeric_limits<double>::quiet_NaN()
+                                       : static_cast<double>(c.integers[r]));
+    }
+    c.integers.clear();
+  }
   in.crs = f.crs;
   in.source = o.input;
   in.crs_source = f.crs_source;
@@ -206,6 +237,17 @@ Input load(const PolygonsOptions& o, driver::Run& run) {
   comm.broadcast(in.code_page);
   comm.broadcast(in.format);
   comm.broadcast(in.layer);
+  std::vector<std::uint64_t> types;
+  for (const FieldColumn& c : in.fields) types.push_back(static_cast<std::uint64_t>(c.type));
+  std::vector<std::uint64_t> count{types.size()};
+  comm.broadcast(count);
+  types.resize(count[0]);
+  comm.broadcast(types);
+  in.fields.resize(count[0]);
+  for (std::size_t k = 0; k < in.fields.size(); ++k) {
+    in.fields[k].type = static_cast<FieldColumn::Type>(types[k]);
+    comm.broadcast(in.fields[k].name);
+  }
   comm.broadcast(in.crs_name);
   comm.broadcast(in.crs_id);
   comm.broadcast(in.crs_wkt);
@@ -262,15 +304,23 @@ const char* mode_name(AreaMode m) {
 /// Results gathered on root in record order, plus totals every rank knows.
 struct Gathered {
   std::vector<double> area;       // root: the headline area per record (geodesic or planar)
+  std::vector<double> area_m2;    // root: per record, NaN where not computed
+  std::vector<double> area_planar;
+  std::vector<double> perimeter;
+  std::vector<double> vertices;
   std::vector<double> totals;     // geodesic area, planar area, perimeter, vertices, compute s
 };
 
 Gathered gather_results(const parallel::Comm& comm, const Measurements& m, AreaMode mode) {
   const bool geodesic = mode != AreaMode::planar;
   Gathered g;
-  g.area = gather_in_order(comm, geodesic ? m.area_m2 : m.area_planar);
-  const auto planar = gather_in_order(comm, m.area_planar);
-  const auto perimeter = gather_in_order(comm, m.perimeter_m);
+  g.area_m2 = gather_in_order(comm, m.area_m2);
+  g.area_planar = gather_in_order(comm, m.area_planar);
+  g.area = geodesic ? g.area_m2 : g.area_planar;
+  g.perimeter = gather_in_order(comm, m.perimeter_m);
+  g.vertices = gather_in_order(comm, std::vector<double>(m.vertices.begin(), m.vertices.end()));
+  const auto& planar = g.area_planar;
+  const auto& perimeter = g.perimeter;
   // Totals summed on root in record order, so they do not depend on the rank count.
   const auto sum = [](const std::vector<double>& v) {
     double s = 0;
@@ -291,9 +341,38 @@ Gathered gather_results(const parallel::Comm& comm, const Measurements& m, AreaM
   return g;
 }
 
+// /polygons/fields/<name>: one dataset per --fields column (a '/' in a name becomes '_').
+void write_fields(io::Group& p, const Input& in, std::uint64_t n) {
+  if (in.fields.empty()) return;
+  io::Group fields = p.create_group("fields");
+  for (const FieldColumn& c : in.fields) {
+    std::string name = c.name;
+    for (char& ch : name) ch = ch == '/' ? '_' : ch;
+    switch (c.type) {
+      case FieldColumn::Type::integer: fields.write_root<std::int64_t>(name, c.integers, {n}); break;
+      case FieldColumn::Type::real: fields.write_root<double>(name, c.reals, {n}); break;
+      case FieldColumn::Type::text: fields.write_strings_root(name, c.texts); break;
+    }
+  }
+}
+
+// /polygons/groups: --group-by totals (rows known on root; their count is agreed first).
+void write_groups(io::Group& p, const parallel::Comm& comm, const GroupTotals& groups) {
+  std::uint64_t rows = comm.max(static_cast<std::uint64_t>(groups.value.size()));
+  io::Group g = p.create_group("groups");
+  g.attribute("field", groups.field);
+  g.write_strings_root("value", groups.value);
+  g.write_root<std::uint64_t>("count", groups.count, {rows});
+  g.write_root<double>("area_m2", groups.area_m2, {rows});
+  g.write_root<double>("area_planar", groups.area_planar, {rows});
+  g.write_root<double>("perimeter_m", groups.perimeter_m, {rows});
+  g.write_root<double>("vertices", groups.vertices, {rows});
+}
+
 void write_results(io::Group& root, const parallel::Comm& comm, const Input& in,
                    std::uint64_t first, const Measurements& m, const Gathered& g,
-                   AreaMode mode, ScatterMethod scatter, std::uint64_t records) {
+                   const GroupTotals& groups, AreaMode mode, ScatterMethod scatter,
+                   std::uint64_t records) {
   io::Group p = root.create_group("polygons");
   const std::uint64_t n = m.seconds.size();
   std::vector<std::uint64_t> index(n);
@@ -302,6 +381,8 @@ void write_results(io::Group& root, const parallel::Comm& comm, const Input& in,
   p.write_rows<std::uint64_t>("record", index, records, first);
   p.write_strings_root("name", in.names);
   p.write_root<std::int64_t>("fid", in.fid, {records});
+  write_fields(p, in, records);
+  if (!groups.field.empty()) write_groups(p, comm, groups);
   p.write_rows<double>("area_m2", m.area_m2, records, first);
   p.write_rows<double>("area_planar", m.area_planar, records, first);
   p.write_rows<double>("perimeter_m", m.perimeter_m, records, first);
@@ -523,15 +604,58 @@ void compute_streamed(const ShapefileReader& file, const Share& share, AreaMode 
 
 }  // namespace
 
+// The CSV table's path: --csv FILE, or with --format csv the -o path (".h5" becomes ".csv").
+std::string table_path(const PolygonsOptions& o, const driver::Run& run) {
+  if (o.format != OutputFormat::csv) return o.csv;
+  std::string path = run.options().output;
+  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".h5") == 0) {
+    path.replace(path.size() - 3, 3, ".csv");
+  }
+  return path;
+}
+
+void summarise_groups(const driver::Run& run, const GroupTotals& groups, bool geodesic,
+                      const std::string& planar_unit) {
+  if (!run.comm().is_root() || groups.field.empty()) return;
+  char line[512];
+  std::snprintf(line, sizeof line, "by %s: %zu groups%s", groups.field.c_str(),
+                groups.value.size(), groups.value.size() > 10 ? " (the 10 largest)" : "");
+  run.say(line);
+  for (std::size_t k = 0; k < std::min<std::size_t>(10, groups.value.size()); ++k) {
+    const std::string& v = groups.value[k].empty() ? "(no value)" : groups.value[k];
+    if (geodesic) {
+      std::snprintf(line, sizeof line, "  %-30s %6llu polygons  %.6g km²", v.c_str(),
+                    static_cast<unsigned long long>(groups.count[k]), groups.area_m2[k] / 1e6);
+    } else {
+      std::snprintf(line, sizeof line, "  %-30s %6llu polygons  %.6g %s", v.c_str(),
+                    static_cast<unsigned long long>(groups.count[k]), groups.area_planar[k],
+                    planar_unit.c_str());
+    }
+    run.say(line);
+  }
+}
+
 int run(const PolygonsOptions& options, driver::Run& run) {
   const auto& comm = run.comm();
+  const bool hdf5 = options.format == OutputFormat::hdf5;
+  std::unique_ptr<io::OutputPath> table;  // --csv / --format csv
   {
     auto scope = run.timer().scope(Phase::setup);
-    run.reserve_output();
+    if (hdf5) run.reserve_output();
+    if (const std::string path = table_path(options, run); !path.empty()) {
+      io::OutputRules rules;
+      rules.overwrite = run.options().overwrite;
+      table = std::make_unique<io::OutputPath>(path, rules, comm);
+    }
   }
   check_fits(options, comm);
   Input in = load(options, run);
   const AreaMode mode = resolve(options, in);
+  if (comm.is_root() && in.crs == Crs::geographic && mode != AreaMode::geodesic) {
+    std::fprintf(stderr, "rankwise: warning: planar areas of longitude/latitude data are in "
+                         "degree², not an area on the ground; geodesic areas (m²) are the "
+                         "default for such data\n");
+  }
   run.stop_if_signalled();
 
   const Share share = distribute(in, options.scatter, run);
@@ -557,10 +681,35 @@ int run(const PolygonsOptions& options, driver::Run& run) {
     auto scope = run.timer().scope(Phase::communicate);
     g = gather_results(comm, m, mode);
   }
-  run.write_output([&](io::Group& root) {
-    write_results(root, comm, in, share.first, m, g, mode, options.scatter, records);
-  });
+  const TableColumns columns{&in.fid, &in.names, &in.fields, &g.area_m2, &g.area_planar,
+                             &g.perimeter, &g.vertices, mode != AreaMode::planar,
+                             mode != AreaMode::geodesic, planar_unit_of(in)};
+  GroupTotals groups;
+  if (!options.group_by.empty()) {
+    const auto by = std::find_if(in.fields.begin(), in.fields.end(), [&](const FieldColumn& c) {
+      return same_field(c.name, options.group_by);
+    });
+    groups.field = by->name;  // read for it (wanted_fields), so present
+    if (comm.is_root()) groups = group_totals(columns, *by);
+  }
+  if (table) {  // written first, published after the HDF5 file: no half of a pair left
+    auto scope = run.timer().scope(Phase::write);
+    comm.agreed([&] {
+      if (comm.is_root()) write_csv(table->temporary(), columns);
+    });
+  }
+  if (hdf5) {
+    run.write_output([&](io::Group& root) {
+      write_results(root, comm, in, share.first, m, g, groups, mode, options.scatter, records);
+    });
+  }
+  if (table) {
+    auto scope = run.timer().scope(Phase::write);
+    table->commit();
+    run.say("wrote " + table->final_path() + "  (the per-polygon table, CSV)");
+  }
   summarise(run, in, g, mode, records, compute_wall);
+  summarise_groups(run, groups, mode != AreaMode::planar, planar_unit_of(in));
   run.report_timings();
   return 0;
 }

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <cerrno>
+#include <cstdlib>
+#include <limits>
 #include <optional>
 
 #include "rankwise/errors.hpp"
@@ -97,8 +100,59 @@ int name_field_index(const std::string& dbf_path, DBFInfo* dbf, const std::strin
   throw InputError(dbf_path + ": no field '" + wanted + "' (fields: " + list + ")");
 }
 
+// One --fields column from the DBF: 'N' without decimals as integers (as reals if a value
+// does not fit), 'N' with decimals and 'F' as reals, dates as YYYY-MM-DD, the rest as text.
+FieldColumn read_field(DBFInfo* dbf, int field, std::uint64_t records, Encoding encoding) {
+  FieldColumn c;
+  char name[XBASE_FLDNAME_LEN_READ + 1] = {};
+  int width = 0;
+  int decimals = 0;
+  DBFGetFieldInfo(dbf, field, name, &width, &decimals);
+  c.name = to_utf8(name, encoding);
+  const char native = DBFGetNativeFieldType(dbf, field);
+  c.type = native == 'N' && decimals == 0 ? FieldColumn::Type::integer
+         : native == 'N' || native == 'F' ? FieldColumn::Type::real
+                                          : FieldColumn::Type::text;
+  c.null.assign(records, 0);
+  for (std::uint64_t r = 0; r < records; ++r) {
+    const int i = static_cast<int>(r);
+    const bool null = DBFIsAttributeNULL(dbf, i, field) != 0;
+    c.null[r] = null ? 1 : 0;
+    const char* raw = null ? "" : DBFReadStringAttribute(dbf, i, field);
+    std::string text = raw != nullptr ? raw : "";
+    if (c.type == FieldColumn::Type::text) {
+      if (native == 'D' && text.size() == 8) text = text.substr(0, 4) + "-" + text.substr(4, 2) + "-" + text.substr(6);
+      c.texts.push_back(null ? std::string() : to_utf8(text, encoding));
+      continue;
+    }
+    const char* begin = text.c_str();
+    while (*begin == ' ') ++begin;
+    char* end = nullptr;
+    if (c.type == FieldColumn::Type::integer) {
+      errno = 0;
+      const long long v = null ? 0 : std::strtoll(begin, &end, 10);
+      if (!null && (errno != 0 || end == begin)) {  // does not fit: the column becomes real
+        c.type = FieldColumn::Type::real;
+        for (std::int64_t k : c.integers) c.reals.push_back(static_cast<double>(k));
+        for (std::uint64_t k = 0; k < r; ++k) {
+          if (c.null[k] != 0) c.reals[k] = std::numeric_limits<double>::quiet_NaN();
+        }
+        c.integers.clear();
+      } else {
+        c.integers.push_back(v);
+        continue;
+      }
+    }
+    const double v = null ? std::numeric_limits<double>::quiet_NaN() : std::strtod(begin, &end);
+    c.reals.push_back(!null && end == begin ? std::numeric_limits<double>::quiet_NaN() : v);
+    if (!null && end == begin) c.null[r] = 1;  // blanks: no value
+  }
+  return c;
+}
+
 std::vector<std::string> read_names(const std::string& shp, std::uint64_t records,
-                                    const std::string& wanted, Shapefile& out) {
+                                    const std::string& wanted,
+                                    const std::vector<std::string>& fields, Shapefile& out) {
   const std::string dbf_path = sibling(shp, "dbf");
   if (!std::filesystem::exists(dbf_path)) {
     throw InputError(dbf_path + ": missing (the shapefile's attribute table)");
@@ -120,6 +174,19 @@ std::vector<std::string> read_names(const std::string& shp, std::uint64_t record
   if (!page.warning.empty()) out.warnings.push_back(sibling(shp, "cpg") + ": " + page.warning);
   out.code_page = page.name;
   const auto& encoding = page.encoding;
+  if (!fields.empty()) {
+    std::vector<std::string> available;
+    for (int f = 0; f < DBFGetFieldCount(dbf.get()); ++f) {
+      char name[XBASE_FLDNAME_LEN_READ + 1] = {};
+      DBFGetFieldInfo(dbf.get(), f, name, nullptr, nullptr);
+      available.push_back(to_utf8(name, *encoding));
+    }
+    std::string error;
+    for (int f : select_fields(available, fields, error)) {
+      out.fields.push_back(read_field(dbf.get(), f, records, *encoding));
+    }
+    if (!error.empty()) throw InputError(dbf_path + ": " + error);
+  }
   const int field = name_field_index(dbf_path, dbf.get(), wanted, out.name_field);
   if (field < 0) return std::vector<std::string>(records);
   if (DBFGetNativeFieldType(dbf.get(), field) == 'C') {  // text: parsed in place, see dbf_text.cpp
@@ -182,12 +249,12 @@ void describe_crs(const std::optional<std::string>& wkt, const std::string& wher
 }
 
 ShapefileReader::ShapefileReader(const std::string& path, const std::string& name_field,
-                                 AssumedCrs assume) {
+                                 AssumedCrs assume, const std::vector<std::string>& fields) {
   const std::string shp = sibling(path, "shp");
   const ShapeHeader header = check_shape_header(shp);
   records_ = check_shape_index(sibling(shp, "shx"), header);
   info_.shape_type = header.shape_type;
-  info_.names = read_names(shp, records_, name_field, info_);
+  info_.names = read_names(shp, records_, name_field, fields, info_);
   detect_crs(shp, header, assume, info_);
   if (records_ == 0) throw InputError(shp + ": no records (empty shapefile)");
   // Our own parser rather than SHPReadObject: reading 10 M vertices is 3x faster (shp_records.cpp).

@@ -2,6 +2,7 @@
 /// `rankwise polygons`: geodesic and planar areas of shapefile polygons, scattered over ranks.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "rankwise/driver/run.hpp"
 #include "rankwise/polygons/crs.hpp"
@@ -15,6 +16,9 @@ namespace rankwise::polygons {
 /// Which reader opens the input: auto = rankwise's own for .shp, GDAL for everything else.
 enum class Reader { automatic, own, gdal };
 
+/// What -o gets: the HDF5 file, or the per-polygon table as CSV.
+enum class OutputFormat { hdf5, csv };
+
 /// Validated options of `rankwise polygons`.
 struct PolygonsOptions {
   std::string input;               ///< file to read (empty with --generate)
@@ -27,6 +31,10 @@ struct PolygonsOptions {
   std::string write_shapefile;     ///< also write the synthetic set here
   AreaMode area = AreaMode::automatic;
   std::string name_field;          ///< empty: first of NAME/name/Name
+  std::vector<std::string> fields; ///< --fields: attribute columns to keep ("all")
+  std::string csv;                 ///< --csv: also write the per-polygon table here
+  OutputFormat format = OutputFormat::hdf5;
+  std::string group_by;            ///< --group-by: totals per value of this field
   AssumedCrs assume_crs = AssumedCrs::none;  ///< --assume-crs: replaces the .prj
   EdgeKind edges = EdgeKind::geodesic;  ///< projected data: how edges lie on the ellipsoid
   bool edges_given = false;             ///< --edges was given (an error on lon/lat data)

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "rankwise/polygons/attributes.hpp"
 #include "rankwise/polygons/crs.hpp"
 #include "rankwise/polygons/polygon_set.hpp"
 
@@ -49,6 +50,7 @@ struct Shapefile {
   double planar_unit_m = std::numeric_limits<double>::quiet_NaN();  ///< metres per planar_unit
   std::string name_field;          ///< the field names came from ("" if none)
   std::string code_page;           ///< the declaration used (.cpg or "LDID/n"), "" if none
+  std::vector<FieldColumn> fields;    ///< the --fields columns, in the order asked
   std::vector<std::string> warnings;  ///< one line each, for rank 0 to print (no "warning:")
   int shape_type = 0;
 };
@@ -71,9 +73,11 @@ class ShapefileReader {
  public:
   /// Opens the shapefile at `path` (".shp" optional); `name_field` empty picks the first of
   /// NAME/name/Name present. The CRS is `assume` if given, else the .prj's (classify_prj),
-  /// else guessed from the bounds with a warning.
+  /// else guessed from the bounds with a warning. `fields` (--fields; "all" for every one) are
+  /// read into info().fields, typed as the .dbf types them.
   ShapefileReader(const std::string& path, const std::string& name_field,
-                  AssumedCrs assume = AssumedCrs::none);
+                  AssumedCrs assume = AssumedCrs::none,
+                  const std::vector<std::string>& fields = {});
   ~ShapefileReader();
   ShapefileReader(const ShapefileReader&) = delete;
   ShapefileReader& operator=(const ShapefileReader&) = delete;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "rankwise/polygons/attributes.hpp"
 #include "rankwise/polygons/polygon_set.hpp"
 
 namespace rankwise::polygons {
@@ -15,6 +16,7 @@ struct VectorRequest {
   std::string path;        ///< file or GDAL data source name; a .zip is read through /vsizip/
   std::string layer;       ///< layer name or index; empty: the first (a warning if several)
   std::string name_field;  ///< empty: the first of NAME/name/Name (case-insensitive)
+  std::vector<std::string> fields;  ///< --fields (matched without case; "all")
 };
 
 /// One layer, read whole. Filled by the module; `error` set (one line) instead of throwing.
@@ -22,6 +24,7 @@ struct VectorData {
   PolygonSet polygons;              ///< lon/lat or projected coordinates, as stored
   std::vector<std::int64_t> fid;    ///< the source's feature ids, one per record
   std::vector<std::string> names;   ///< UTF-8, one per record ("" without a name field)
+  std::vector<FieldColumn> fields;  ///< the --fields columns, in the order asked
   std::string name_field;           ///< the field names came from ("" if none)
   std::string crs_wkt;              ///< the layer's CRS as WKT 2 ("" if it has none)
   std::string layer;                ///< the layer read

@@ -9,7 +9,9 @@
 #include <ogr_srs_api.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cctype>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -101,6 +103,66 @@ int name_field(OGRFeatureDefnH defn, const VectorRequest& rq, const std::string&
                 "' (fields: " + list + ")");
 }
 
+// The --fields columns: GDAL's integer types as integers, reals as reals, the rest as text.
+std::vector<int> choose_fields(OGRFeatureDefnH defn, const VectorRequest& rq,
+                               const std::string& layer, VectorData& out) {
+  std::vector<std::string> available;
+  for (int f = 0; f < OGR_FD_GetFieldCount(defn); ++f) {
+    available.emplace_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, f)));
+  }
+  std::string error;
+  const std::vector<int> chosen = rankwise::polygons::select_fields(available, rq.fields, error);
+  if (!error.empty()) throw Failure(rq.path + ": layer '" + layer + "': " + error);
+  for (int f : chosen) {
+    rankwise::polygons::FieldColumn c;
+    c.name = available[static_cast<std::size_t>(f)];
+    const OGRFieldType t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, f));
+    using Type = rankwise::polygons::FieldColumn::Type;
+    c.type = t == OFTInteger || t == OFTInteger64 ? Type::integer
+           : t == OFTReal                        ? Type::real
+                                                 : Type::text;
+    out.fields.push_back(std::move(c));
+  }
+  return chosen;
+}
+
+// Dates as ISO 8601 (GDAL's own text is 2020/01/31), as the shapefile reader writes them.
+std::string field_text(OGRFeatureH f, int i) {
+  const OGRFieldType t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
+  if (t == OFTDate || t == OFTDateTime) {
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, tz = 0;
+    float sec = 0;
+    if (OGR_F_GetFieldAsDateTimeEx(f, i, &y, &mo, &d, &h, &mi, &sec, &tz) != 0) {
+      char buf[64];
+      if (t == OFTDate) {
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
+      } else {
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%06.3f", y, mo, d, h, mi,
+                      static_cast<double>(sec));
+      }
+      return buf;
+    }
+  }
+  return OGR_F_GetFieldAsString(f, i);
+}
+
+void add_values(OGRFeatureH f, const std::vector<int>& chosen, VectorData& out) {
+  using Type = rankwise::polygons::FieldColumn::Type;
+  for (std::size_t k = 0; k < chosen.size(); ++k) {
+    auto& c = out.fields[k];
+    const int i = chosen[k];
+    const bool null = OGR_F_IsFieldSetAndNotNull(f, i) == 0;
+    c.null.push_back(null ? 1 : 0);
+    switch (c.type) {
+      case Type::integer: c.integers.push_back(null ? 0 : OGR_F_GetFieldAsInteger64(f, i)); break;
+      case Type::real:
+        c.reals.push_back(null ? std::numeric_limits<double>::quiet_NaN() : OGR_F_GetFieldAsDouble(f, i));
+        break;
+      case Type::text: c.texts.emplace_back(null ? std::string() : field_text(f, i)); break;
+    }
+  }
+}
+
 void add_polygon(OGRGeometryH poly, rankwise::polygons::PolygonSet& set) {
   const int rings = OGR_G_GetGeometryCount(poly);
   for (int k = 0; k < rings; ++k) {
@@ -156,6 +218,7 @@ void read(const VectorRequest& rq, VectorData& out) {
     CPLFree(wkt);
   }
   const int field = name_field(OGR_L_GetLayerDefn(layer), rq, out.layer, out);
+  const std::vector<int> chosen = choose_fields(OGR_L_GetLayerDefn(layer), rq, out.layer, out);
   OGR_L_ResetReading(layer);
   CPLErrorReset();
   auto& set = out.polygons;
@@ -169,6 +232,7 @@ void read(const VectorRequest& rq, VectorData& out) {
     out.names.emplace_back(field >= 0 && OGR_F_IsFieldSetAndNotNull(f.get(), field) != 0
                                ? OGR_F_GetFieldAsString(f.get(), field)
                                : "");
+    add_values(f.get(), chosen, out);
   }
   if (CPLGetLastErrorType() >= CE_Failure) {
     throw Failure(rq.path + ": layer '" + out.layer + "': " + gdal_message());

@@ -15,6 +15,10 @@ if(NOT HDF5_IS_PARALLEL)
     "${HDF5_INCLUDE_DIRS}. On Debian: apt-get install libhdf5-openmpi-dev; on a "
     "cluster: module load an MPI-enabled hdf5 (e.g. hdf5/parallel).")
 endif()
+# HDF5_LIBRARIES as a target: installed, rankwise::core names rankwise::hdf5 instead, which
+# rankwiseConfig.cmake makes from the HDF5 it finds (no build-machine paths in the export).
+add_library(rankwise_hdf5 INTERFACE)
+target_link_libraries(rankwise_hdf5 INTERFACE ${HDF5_LIBRARIES})
 
 # Random123 is header-only [librandom123-dev].
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)

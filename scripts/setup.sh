@@ -12,6 +12,7 @@ PACKAGES=(
   libgeographiclib-dev libshp-dev libproj-dev libgdal-dev gdal-bin
   python3 python3-h5py python3-numpy python3-mpmath python3-pytest python3-matplotlib
   python3-numba python3-pyproj python3-mpi4py python3-pyshp
+  pybind11-dev python3-pybind11   # the Python package (python/, docs/python.md)
   lmod   # the ctest `install` loads the installed modulefiles with it
 )
 

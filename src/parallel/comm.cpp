@@ -32,6 +32,10 @@ struct Min {
 Comm::Comm()
     : impl_(std::make_unique<Impl>(Impl{mpi::communicator(MPI_COMM_WORLD, mpi::comm_duplicate),
                                         mpi::communicator(MPI_COMM_WORLD, mpi::comm_duplicate)})) {}
+Comm::Comm(FortranHandle comm)
+    : impl_(std::make_unique<Impl>(
+          Impl{mpi::communicator(MPI_Comm_f2c(comm.value), mpi::comm_duplicate),
+               mpi::communicator(MPI_Comm_f2c(comm.value), mpi::comm_duplicate)})) {}
 Comm::~Comm() = default;
 
 int Comm::rank() const noexcept { return impl_->comm.rank(); }

@@ -45,6 +45,13 @@ class Comm {
  public:
   /// A duplicate of MPI_COMM_WORLD, so library traffic never mixes with a user's.
   Comm();
+  /// An MPI communicator by its Fortran handle (MPI_Comm_c2f; mpi4py's `Comm.py2f()`), so a
+  /// caller that owns MPI (the Python package) can hand one over without this header naming MPI.
+  struct FortranHandle {
+    int value = 0;
+  };
+  /// A duplicate of that communicator; MPI must already be initialised by the caller.
+  explicit Comm(FortranHandle comm);
   ~Comm();
   Comm(const Comm&) = delete;
   Comm& operator=(const Comm&) = delete;

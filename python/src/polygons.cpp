@@ -1,0 +1,138 @@
+// rankwise.polygons: areas of a shapefile's records, or of polygons given as arrays.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "bindings.hpp"
+#include "rankwise/polygons/measure.hpp"
+#include "rankwise/polygons/projection.hpp"
+#include "rankwise/polygons/shapefile.hpp"
+#include "rankwise/polygons/vector_source.hpp"
+
+namespace rankwise::python {
+namespace {
+
+using polygons::AreaMode;
+
+AreaMode mode_of(const std::string& kind) {
+  if (kind == "geodesic") return AreaMode::geodesic;
+  if (kind == "planar") return AreaMode::planar;
+  if (kind == "both") return AreaMode::both;
+  throw py::value_error("kind: \"geodesic\", \"planar\" or \"both\", not \"" + kind + "\"");
+}
+
+template <class T>
+py::array_t<T> array_of(const std::vector<T>& v) {
+  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+
+py::dict table(const polygons::Measurements& m, std::vector<std::string> names) {
+  py::dict out;
+  out["name"] = std::move(names);
+  out["area_m2"] = array_of(m.area_m2);
+  out["area_planar"] = array_of(m.area_planar);
+  out["perimeter_m"] = array_of(m.perimeter_m);
+  out["vertices"] = array_of(m.vertices);
+  out["parts"] = array_of(m.parts);
+  return out;
+}
+
+// The geodesic setup polygons_driver.cpp derives from a shapefile's CRS: the .prj's ellipsoid
+// for lon/lat, the projection to undo (and its ellipsoid) for projected data.
+polygons::GeodesicSetup setup_of(const polygons::Shapefile& f, const std::string& path,
+                                 AreaMode mode) {
+  polygons::GeodesicSetup geo;
+  geo.source = path;
+  if (f.crs == polygons::Crs::geographic && !f.ellipsoid.empty()) {
+    const double rf = f.inverse_flattening;
+    geo.ellipsoid = polygons::Ellipsoid{f.ellipsoid, f.semi_major_m, rf == 0 ? 0.0 : 1 / rf};
+  }
+  if (f.crs == polygons::Crs::projected && mode != AreaMode::planar) {
+    if (f.crs_wkt.empty()) {
+      throw py::value_error(path + ": projected data without a .prj: use kind=\"planar\"");
+    }
+    const polygons::Unprojector u(f.crs_wkt, polygons::sibling(path, "prj"));
+    geo.ellipsoid = u.ellipsoid();
+    geo.projection = f.crs_wkt;
+  }
+  return geo;
+}
+
+py::dict areas_of_file(const std::string& path, const std::string& kind, int threads) {
+  const AreaMode mode = mode_of(kind);
+  if (!polygons::is_plain_shapefile(path)) {
+    throw py::value_error(path + ": rankwise.polygons reads shapefiles (.shp); convert other "
+                          "formats with ogr2ogr, or pass arrays");
+  }
+  polygons::Measurements m;
+  std::vector<std::string> names;
+  {
+    py::gil_scoped_release release;
+    polygons::ShapefileReader file(path, "");
+    const polygons::GeodesicSetup geo = setup_of(file.info(), path, mode);
+    polygons::MeasureWorkspace workspace(threads, geo);
+    m = polygons::unmeasured(file.records());
+    polygons::measure_file(file, 0, file.records(), mode, threads, m, workspace);
+    names = std::move(file.info().names);
+  }
+  names.resize(m.vertices.size());
+  return table(m, std::move(names));
+}
+
+// Polygons as flat arrays (PolygonSet's layout): vertices x/y, ring offsets into them, record
+// offsets into the rings; checked so a bad offset is a ValueError, not a crash.
+py::dict areas_of_arrays(const DoubleArray& x, const DoubleArray& y, const IndexArray& ring_start,
+                         const IndexArray& record_start, const std::string& kind, int threads) {
+  const AreaMode mode = mode_of(kind);
+  polygons::PolygonSet set;
+  set.x.assign(x.data(), x.data() + x.size());
+  set.y.assign(y.data(), y.data() + y.size());
+  set.ring_start.assign(ring_start.data(), ring_start.data() + ring_start.size());
+  set.record_start.assign(record_start.data(), record_start.data() + record_start.size());
+  const auto offsets_ok = [](const std::vector<std::uint64_t>& o, std::uint64_t last) {
+    if (o.empty() || o.front() != 0 || o.back() != last) return false;
+    for (std::size_t i = 1; i < o.size(); ++i) {
+      if (o[i] < o[i - 1]) return false;
+    }
+    return true;
+  };
+  if (x.ndim() != 1 || set.x.size() != set.y.size()) {
+    throw py::value_error("x, y: 1-D arrays of the same length");
+  }
+  if (!offsets_ok(set.ring_start, set.vertices())) {
+    throw py::value_error("ring_start: non-decreasing offsets from 0 to len(x)");
+  }
+  if (!offsets_ok(set.record_start, set.rings())) {
+    throw py::value_error("record_start: non-decreasing offsets from 0 to len(ring_start) - 1");
+  }
+  polygons::Measurements m;
+  {
+    py::gil_scoped_release release;
+    m = polygons::measure(set, mode, threads);
+  }
+  return table(m, std::vector<std::string>(m.vertices.size()));
+}
+
+}  // namespace
+
+void bind_polygons(py::module_& m) {
+  m.def(
+      "polygons_areas_file",
+      [](const std::string& path, const std::string& kind, std::optional<int> threads) {
+        return areas_of_file(path, kind, threads_or_default(threads));
+      },
+      py::arg("path"), py::arg("kind") = "geodesic", py::arg("threads") = py::none(),
+      "Areas of every record of a shapefile, read and measured as rankwise polygons does.");
+  m.def(
+      "polygons_areas_arrays",
+      [](const DoubleArray& x, const DoubleArray& y, const IndexArray& ring_start,
+         const IndexArray& record_start, const std::string& kind, std::optional<int> threads) {
+        return areas_of_arrays(x, y, ring_start, record_start, kind, threads_or_default(threads));
+      },
+      py::arg("x"), py::arg("y"), py::arg("ring_start"), py::arg("record_start"),
+      py::arg("kind") = "geodesic", py::arg("threads") = py::none(),
+      "Areas of polygons given as lon/lat (WGS84) or planar arrays.");
+}
+
+}  // namespace rankwise::python

@@ -14,6 +14,7 @@ PACKAGES=(
   python3-numba python3-pyproj python3-mpi4py python3-pyshp
   pybind11-dev python3-pybind11   # the Python package (python/, docs/python.md)
   lmod   # the ctest `install` loads the installed modulefiles with it
+  paraview python3-paraview xvfb   # e2e test_paraview: pvpython opens the XDMF sidecar headless
 )
 
 missing=()

@@ -62,3 +62,13 @@ install(CODE "
   file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/${_mf_dir}\" TYPE FILE FILES
        \"${_mf_stage}/${PROJECT_VERSION}.lua\" \"${_mf_stage}/${PROJECT_VERSION}\")
 ")
+
+# The Python package (python/, docs/python.md): P/lib/python3/dist-packages/rankwise/, where
+# Debian's python3 finds packages under a prefix; elsewhere, PYTHONPATH=P/<this dir>.
+if(TARGET rankwise_python)
+  set(RANKWISE_INSTALL_PYTHONDIR lib/python3/dist-packages CACHE STRING
+      "Python site-packages directory under the prefix (the package goes in its rankwise/)")
+  install(TARGETS rankwise_python LIBRARY DESTINATION ${RANKWISE_INSTALL_PYTHONDIR}/rankwise)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/python/rankwise/
+          DESTINATION ${RANKWISE_INSTALL_PYTHONDIR}/rankwise FILES_MATCHING PATTERN "*.py")
+endif()

@@ -6,7 +6,8 @@
 # 3. the modulefiles (loaded by Lmod when it is installed, else parsed by lua/tclsh, else read);
 # 4. the installed binary: pi, and polygons from a GeoPackage (GDAL module found from bin/);
 # 5. find_package(rankwise) from tests/install (found through the modulefile's CMAKE_PREFIX_PATH
-#    when Lmod loaded it), built and run; 6. packaging/spack/package.py compiles.
+#    when Lmod loaded it), built and run; 6. the Python package imported from the prefix;
+# 7. packaging/spack/package.py compiles.
 set -euo pipefail
 BUILD=$(cd "$1" && pwd)
 SRC=$(cd "$2" && pwd)
@@ -109,6 +110,30 @@ grep -q "rankwise_DIR:PATH=$PREFIX/lib" "$TMP/downstream/CMakeCache.txt" \
 cmake --build "$TMP/downstream" -j 2 > "$TMP/downstream-build.log" 2>&1 \
   || { cat "$TMP/downstream-build.log"; fail "downstream build"; }
 "$TMP/downstream/rankwise_downstream" || fail "downstream run"
+
+step "the Python package, imported from the prefix"
+PYDIR=$(ls -d "$PREFIX"/lib/python3*/dist-packages 2>/dev/null | head -n 1 || true)
+if [ -n "$PYDIR" ] && [ -d "$PYDIR/rankwise" ]; then
+  # Outside the build and source trees, so only the installed copy can be imported; pi and
+  # polygon areas as the installed binary wrote them (pi.h5 above; py.shp/py.h5 here).
+  "$PREFIX/bin/rankwise" polygons --generate 20 --write-shapefile py.shp -q -o py-gen.h5 \
+    || fail "polygons --generate (for the Python check)"
+  "$PREFIX/bin/rankwise" polygons py.shp -q -o py.h5 || fail "polygons py.shp"
+  out=$(cd "$TMP" && env PYTHONPATH="$PYDIR" PYTHONPYCACHEPREFIX="$TMP/pycache" "$PYTHON" -c '
+import sys, h5py, numpy as np, rankwise
+assert rankwise.__file__.startswith(sys.argv[1]), rankwise.__file__
+assert rankwise.__version__ == sys.argv[2], rankwise.__version__
+with h5py.File("pi.h5") as f:
+    assert rankwise.pi.series(10**6) == f["pi"].attrs["estimate"], "pi.series"
+with h5py.File("py.h5") as f:
+    got = rankwise.polygons.areas("py.shp", as_frame=False)["area_m2"]
+    assert np.array_equal(got, f["polygons/area_m2"][()]), "polygons.areas"
+assert rankwise.load("py.h5")["polygons"] is not None
+' "$PYDIR" "$VERSION" 2>&1) || fail "import rankwise from $PYDIR: $out"
+  echo "rankwise $VERSION imported from $PYDIR"
+else
+  echo "no Python package installed (built without pybind11): check skipped"
+fi
 
 step "packaging/spack/package.py compiles"
 PYTHONPYCACHEPREFIX="$TMP/pycache" "$PYTHON" -m py_compile "$SRC/packaging/spack/package.py" \

@@ -172,6 +172,12 @@ GeodesicArea::Edge GeodesicArea::solve(double lat1, double lon1, double lat2, do
   return {s12, reversed ? -S12 : S12};
 }
 
+std::pair<double, double> GeodesicArea::edge(double lat1, double lon1, double lat2,
+                                             double lon2) const {
+  const Edge e = solve(lat1, lon1, lat2, lon2, nullptr);
+  return {e.s12, e.S12};
+}
+
 RecordArea GeodesicArea::ring(std::span<const double> lon, std::span<const double> lat,
                               EdgeCache* cache) const {
   std::size_t n = lon.size();

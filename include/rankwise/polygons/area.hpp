@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 
 #include <GeographicLib/Geodesic.hpp>
 
@@ -97,6 +98,10 @@ class GeodesicArea {
   [[nodiscard]] const Ellipsoid& ellipsoid() const noexcept { return ellipsoid_; }
   /// True if the fast solver serves this ellipsoid (otherwise every edge is GeographicLib's).
   [[nodiscard]] bool fast() const noexcept { return fast_.has_value(); }
+  /// s12 (m) and S12 (m²) of the edge (lat1, lon1) -> (lat2, lon2) exactly as ring() adds it
+  /// (the accuracy tests measure this path).
+  [[nodiscard]] std::pair<double, double> edge(double lat1, double lon1, double lat2,
+                                               double lon2) const;
 
  private:
   struct Edge;

@@ -53,7 +53,7 @@ class GeodesicEdge {
 
   // Series in k^2 = e'^2 cos^2 alpha0. Term 0 is the secular coefficient (A), terms
   // 1..6 multiply sin(2 l sigma); for i4_ term l multiplies cos((2 l + 1) sigma).
-  Series i1_{};    ///< distance: s/b = A1 sigma + sum
+  Series i1_{};    ///< distance: s/b = A1 sigma + sum, with A1 - 1 as term 0
   Series j_{};     ///< I1 - I2, for the reduced length (Newton's derivative)
   Series i3_{};    ///< longitude: lambda = omega - f sin(alpha0) (A3 sigma + sum)
   Series i4_{};    ///< area: I4(sigma)
@@ -65,7 +65,8 @@ class GeodesicEdge {
   double ep2_;
   double b_;
   double e2a2_;
-  double c2_ = 0;  ///< authalic radius squared, m^2
+  double c2_ = 0;     ///< authalic radius squared, m^2
+  double c2_lo_ = 0;  ///< its rounding error: c^2 = c2_ + c2_lo_ to ~1e-19
 };
 
 }  // namespace rankwise::polygons

@@ -260,6 +260,35 @@ void sincos_fast(double x, double& s, double& c) noexcept {
   c = std::cos(x);
 }
 
+// sum_{l=0..N} c[l] (cos((2l+1) sigma2) - cos((2l+1) sigma1)) for sigma2 = sigma1 + sigma12,
+// sigma12 <= 1/8, as -2 sum c[l] sin((2l+1) M) sin((2l+1) H), M = sigma1 + H, H = sigma12 / 2:
+// keeps its relative accuracy where the difference of two sums would leave ~1e-16 absolute,
+// ~1e-5 m^2 of S12 (the area of a 15 m square 150 km from the equator lost 1e-5 m^2 that way).
+double odd_cos_difference(const Harmonics& c, double sig12, double ssig1, double csig1) noexcept {
+  double sh;
+  double ch;
+  sincos_fast(sig12 / 2, sh, ch);
+  const double sm = ssig1 * ch + csig1 * sh;
+  const double cm = csig1 * ch - ssig1 * sh;
+  const double c2h = 2 * (1 - 2 * sh * sh);  // 2 cos(2H), 2 cos(2M): s_{m+2} = that s_m - s_{m-2}
+  const double c2m = 2 * (cm - sm) * (cm + sm);
+  double h0 = -sh;  // sin(-H)
+  double h1 = sh;
+  double m0 = -sm;
+  double m1 = sm;
+  double sum = 0;
+  for (std::size_t l = 0; l <= kN; ++l) {
+    sum += c[l] * (m1 * h1);
+    const double h2 = c2h * h1 - h0;
+    const double m2 = c2m * m1 - m0;
+    h0 = h1;
+    h1 = h2;
+    m0 = m1;
+    m1 = m2;
+  }
+  return -2 * sum;
+}
+
 // sin and cos of |x| <= 0.011 (omega12 - lambda12 <= f pi for f <= 1/250): the dropped x^9 / 9!
 // and x^10 / 10! are below 2^-70 of the results.
 void sincos_small(double x, double& s, double& c) noexcept {
@@ -461,7 +490,9 @@ double GeodesicEdge::area(const Canon& c, const Trial& t) const noexcept {
   const double den = (r + comg12) * (c.sbet1 * c.sbet2 + dbet1 * dbet2);
   const double alp12 = 2 * atan2_fast(num, den);
   const auto c4 = coefficients(i4_, t.k2);
-  const double i4 = odd_cos_sum(c4, t.ssig2, t.csig2) - odd_cos_sum(c4, t.ssig1, t.csig1);
+  const double i4 = t.sig12 <= 0.125
+                       ? odd_cos_difference(c4, t.sig12, t.ssig1, t.csig1)
+                       : odd_cos_sum(c4, t.ssig2, t.csig2) - odd_cos_sum(c4, t.ssig1, t.csig1);
   // c^2 alpha12 formed exactly, c^2's own rounding error added: S12 is rounded about once
   double hi;
   double lo;

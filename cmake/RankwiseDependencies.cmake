@@ -8,7 +8,7 @@ find_package(hwy REQUIRED)                                        # [libhwy-dev]
 # HDF5 must be the parallel build [libhdf5-openmpi-dev]; a serial HDF5 cannot
 # write one file from many ranks, so refuse it here rather than at run time.
 set(HDF5_PREFER_PARALLEL TRUE)
-find_package(HDF5 REQUIRED COMPONENTS C)
+find_package(HDF5 REQUIRED COMPONENTS C HL)  # HL: dimension scales (H5DS)
 if(NOT HDF5_IS_PARALLEL)
   message(FATAL_ERROR
     "rankwise needs a parallel (MPI) HDF5 build, but found a serial one at "
@@ -18,7 +18,7 @@ endif()
 # HDF5_LIBRARIES as a target: installed, rankwise::core names rankwise::hdf5 instead, which
 # rankwiseConfig.cmake makes from the HDF5 it finds (no build-machine paths in the export).
 add_library(rankwise_hdf5 INTERFACE)
-target_link_libraries(rankwise_hdf5 INTERFACE ${HDF5_LIBRARIES})
+target_link_libraries(rankwise_hdf5 INTERFACE ${HDF5_HL_LIBRARIES} ${HDF5_LIBRARIES})
 
 # Random123 is header-only [librandom123-dev].
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)

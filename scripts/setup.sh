@@ -11,7 +11,7 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev libcli11-dev librandom123-dev libhwy-dev
   libgeographiclib-dev libshp-dev libproj-dev libgdal-dev gdal-bin
   python3 python3-h5py python3-numpy python3-mpmath python3-pytest python3-matplotlib
-  python3-numba python3-pyproj python3-mpi4py python3-pyshp
+  python3-numba python3-pyproj python3-mpi4py python3-pyshp python3-xarray python3-h5netcdf python3-netcdf4
   pybind11-dev python3-pybind11   # the Python package (python/, docs/python.md)
   lmod   # the ctest `install` loads the installed modulefiles with it
   paraview python3-paraview xvfb   # e2e test_paraview: pvpython opens the XDMF sidecar headless

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstring>
+
+#include "h5_readers.hpp"
 #include <memory>
 #include <numeric>
 #include <utility>
@@ -55,14 +57,6 @@ Handle transfer_plist(const parallel::Comm* comm) {
   Handle p(check(H5Pcreate(H5P_DATASET_XFER), "H5Pcreate(xfer)"));
   check(H5Pset_dxpl_mpio(p.get(), H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio");
   return p;
-}
-
-Handle string_type(std::size_t length) {
-  Handle t(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
-  check(H5Tset_size(t.get(), std::max<std::size_t>(length, 1)), "H5Tset_size");
-  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "H5Tset_cset");
-  check(H5Tset_strpad(t.get(), H5T_STR_NULLPAD), "H5Tset_strpad");
-  return t;
 }
 
 // collective in a parallel file: run one HDF5 operation and agree on its outcome, so that a
@@ -267,6 +261,7 @@ std::vector<std::string> Dataset::read_strings() const {
     std::vector<char*> ptrs(n, nullptr);
     Handle mt(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
     H5Tset_size(mt.get(), H5T_VARIABLE);
+    H5Tset_cset(mt.get(), H5Tget_cset(type.get()));  // no conversion between ASCII and UTF-8
     check(H5Dread(h_.get(), mt.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "H5Dread");
     for (char* p : ptrs) out.emplace_back(p ? p : "");
     Handle space(H5Dget_space(h_.get()));
@@ -381,34 +376,53 @@ void Group::write_rows(const std::string& name, std::span<const T> local, std::u
 
 void Group::write_string_rows(const std::string& name, const std::vector<std::string>& local,
                               std::uint64_t total_rows, std::uint64_t first_row) {
-  std::uint64_t len = 1;
-  for (const auto& s : local) len = std::max<std::uint64_t>(len, s.size());
-  if (comm_ != nullptr) len = comm_->max(len);
+  // Strings are stored variable-length UTF-8 (what netCDF-4, xarray and h5py read as text).
+  // Parallel HDF5 cannot write variable-length data, so in a parallel file root gathers the
+  // rows now and writes them when the file is closed (File::close -> finish_for_readers).
+  if (comm_ == nullptr) {
+    std::vector<std::string> rows(total_rows);
+    for (std::size_t i = 0; i < local.size() && first_row + i < total_rows; ++i) {
+      rows[first_row + i] = local[i];
+    }
+    write_vlen_strings(h_.get(), name, rows);
+    return;
+  }
+  // Every rank's (first row, strings) to root, as bytes: u64 first, u64 count, then
+  // (u64 length, bytes) per string.
+  std::vector<char> blob;
+  const auto put = [&blob](std::uint64_t v) {
+    const char* b = reinterpret_cast<const char*>(&v);
+    blob.insert(blob.end(), b, b + sizeof v);
+  };
+  put(first_row);
+  put(local.size());
+  for (const auto& str : local) {
+    put(str.size());
+    blob.insert(blob.end(), str.begin(), str.end());
+  }
+  const auto blobs = comm_->gather_v(blob);
   collectively(comm_, [&] {
-  Handle type = string_type(len);
-  const hsize_t total = total_rows;
-  Handle space(check(H5Screate_simple(1, &total, nullptr), "H5Screate_simple"));
-  Handle ds(check(H5Dcreate2(h_.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT,
-                             H5P_DEFAULT, H5P_DEFAULT),
-                  "create dataset " + name));
-  std::vector<char> buf(local.size() * len, '\0');
-  for (std::size_t i = 0; i < local.size(); ++i) {
-    std::memcpy(buf.data() + i * len, local[i].data(), local[i].size());
-  }
-  const hsize_t start = first_row;
-  const hsize_t count = local.size();
-  if (count == 0) {
-    check(H5Sselect_none(space.get()), "H5Sselect_none");
-  } else {
-    check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
-          "H5Sselect_hyperslab");
-  }
-  const hsize_t mcount = count;
-  Handle mspace(check(H5Screate_simple(1, &mcount, nullptr), "H5Screate_simple"));
-  if (count == 0) check(H5Sselect_none(mspace.get()), "H5Sselect_none");
-  Handle xfer = transfer_plist(comm_);
-  check(H5Dwrite(ds.get(), type.get(), mspace.get(), space.get(), xfer.get(), buf.data()),
-        "H5Dwrite " + name);
+    if (!comm_->is_root()) return;
+    std::vector<std::string> rows(total_rows);
+    for (const auto& b : blobs) {
+      std::size_t at = 0;
+      const auto get = [&]() {
+        std::uint64_t v = 0;
+        if (at + sizeof v > b.size()) throw IoError("string rows of dataset " + name + " garbled");
+        std::memcpy(&v, b.data() + at, sizeof v);
+        at += sizeof v;
+        return v;
+      };
+      const std::uint64_t first = get();
+      const std::uint64_t count = get();
+      for (std::uint64_t i = 0; i < count; ++i) {
+        const std::uint64_t len = get();
+        if (at + len > b.size()) throw IoError("string rows of dataset " + name + " garbled");
+        if (first + i < total_rows) rows[first + i].assign(b.data() + at, len);
+        at += len;
+      }
+    }
+    defer_strings(h_.get(), name, std::move(rows));
   });
 }
 
@@ -480,7 +494,9 @@ File File::create_parallel(const std::string& path, const parallel::Comm& comm) 
     if (id < 0) throw IoError("cannot create HDF5 file '" + path + "'");
     return Handle(id);
   });
-  return {std::move(h), &comm};
+  File f{std::move(h), &comm};
+  f.path_ = path;
+  return f;
 }
 
 File File::open_read(const std::string& path) {
@@ -497,7 +513,9 @@ File File::create_serial(const std::string& path) {
   silence_hdf5();
   const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (id < 0) throw IoError("cannot create HDF5 file '" + path + "'");
-  return {Handle(id), nullptr};
+  File f{Handle(id), nullptr};
+  f.path_ = path;
+  return f;
 }
 
 Group File::root() const {
@@ -506,6 +524,12 @@ Group File::root() const {
 
 void File::close() {
   collectively(comm_, [&] { h_.close(); });
+  if (comm_ != nullptr) {
+    // Serially on root, once every rank closed it: deferred strings, dimension scales.
+    collectively(comm_, [&] {
+      if (comm_->is_root()) finish_for_readers(path_);
+    });
+  }
 }
 
 File::~File() {

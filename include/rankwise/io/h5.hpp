@@ -128,7 +128,9 @@ class File {
   /// Create a file with the serial driver (tests, tools, generated inputs).
   [[nodiscard]] static File create_serial(const std::string& path);
   [[nodiscard]] Group root() const;
-  /// collective (parallel files): flush and close, throwing IoError (agreed) on failure.
+  /// collective (parallel files): flush and close, throwing IoError (agreed) on failure; then
+  /// root reopens it serially to finish it for readers (variable-length strings, which
+  /// parallel HDF5 cannot write, and HDF5 dimension scales on every dataset; h5_readers.cpp).
   void close();
   File(File&&) noexcept = default;
   File& operator=(File&&) noexcept = default;
@@ -140,6 +142,7 @@ class File {
   File(Handle h, const parallel::Comm* comm) : h_(std::move(h)), comm_(comm) {}
   Handle h_;
   const parallel::Comm* comm_ = nullptr;
+  std::string path_;
 };
 
 /// True once a parallel file was abandoned after an error: the process must then end with

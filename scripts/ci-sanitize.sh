@@ -6,6 +6,8 @@
 #  2. ThreadSanitizer on the OpenMP kernels (clang + libomp + the Archer OMPT tool, which
 #     tells TSan about OpenMP's barriers and reductions) into build-tsan: the kernel unit
 #     tests at 4 threads. Skipped with SANITIZE_TSAN=0.
+# The Python package is not built there: an ASan-instrumented module cannot be imported into
+# an uninstrumented python3 (its tests run in the Release stage).
 # Extra arguments go to the ASan ctest (e.g. -R e2e_test_reliability).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,7 +28,7 @@ fi
 mkdir -p "$ASAN_BUILD" "$TSAN_BUILD"
 # ---- 1. ASan + UBSan -------------------------------------------------------------------------
 cmake -S "$ROOT" -B "$ASAN_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRANKWISE_SANITIZE=ON \
-  -DRANKWISE_BUILD_BENCH=OFF > "$ASAN_BUILD/configure.log" 2>&1 || { cat "$ASAN_BUILD/configure.log"; exit 1; }
+  -DRANKWISE_BUILD_BENCH=OFF -DRANKWISE_BUILD_PYTHON=OFF > "$ASAN_BUILD/configure.log" 2>&1 || { cat "$ASAN_BUILD/configure.log"; exit 1; }
 cmake --build "$ASAN_BUILD" -j "$JOBS"
 # Leak checking is off: Open MPI dlopen()s its components and unloads them before LSan runs,
 # so their exit-time allocations show as "<unknown module>" and cannot be suppressed by
@@ -48,7 +50,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:exitcod
 if [ "${SANITIZE_TSAN:-1}" = 1 ]; then
   TSAN_FLAGS="-fsanitize=thread -fno-omit-frame-pointer -g"
   CC=clang CXX=clang++ cmake -S "$ROOT" -B "$TSAN_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DRANKWISE_BUILD_BENCH=OFF -DCMAKE_C_FLAGS="$TSAN_FLAGS" -DCMAKE_CXX_FLAGS="$TSAN_FLAGS" \
+    -DRANKWISE_BUILD_BENCH=OFF -DRANKWISE_BUILD_PYTHON=OFF -DCMAKE_C_FLAGS="$TSAN_FLAGS" -DCMAKE_CXX_FLAGS="$TSAN_FLAGS" \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" > "$TSAN_BUILD/configure.log" 2>&1 \
     || { cat "$TSAN_BUILD/configure.log"; exit 1; }
   cmake --build "$TSAN_BUILD" -j "$JOBS" --target rankwise_unit_tests

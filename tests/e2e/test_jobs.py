@@ -279,12 +279,13 @@ def test_pbs_nbody_walltime_resubmits_with_qsub(tmp_path):
     nodefile.write_text("localhost\nlocalhost\n")
     script = JOBS / "pbs/nbody.pbs"
     # 18 s of walltime, less 2 x 2 s that mpiexec lingers after a rank's exit 75: rankwise stops
-    # about 3.5 s in; the run needs several seconds more at any plausible speed.
+    # about 3.5 s in; the run needs several times that (8000 rk2 steps at N = 2048: 14 s at
+    # 4.8 G interactions/s on a quiet AVX-512 machine; 2000 steps finished before the limit).
     env = dict(ENV, PATH=f"{bin_dir}:{os.environ['PATH']}", FAKE_QSUB=str(spool), RANKWISE=RANKWISE,
                PBS_O_WORKDIR=str(work), PBS_NODEFILE=str(nodefile), PBS_JOBID="4242.pbs-server",
                PBS_JOBNAME="rankwise-nbody", PBS_WALLTIME="18", OMP_NUM_THREADS="1",
-               OMPI_MCA_odls_base_sigkill_timeout="2", PARTICLES="2048", STEPS="2000",
-               SNAPSHOT_EVERY="100", RANKWISE_ARGS="--integrator rk2")
+               OMPI_MCA_odls_base_sigkill_timeout="2", PARTICLES="2048", STEPS="8000",
+               SNAPSHOT_EVERY="400", RANKWISE_ARGS="--integrator rk2")
     r = subprocess.run(["bash", str(script)], env=env, cwd="/", capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -307,7 +308,7 @@ def test_pbs_nbody_walltime_resubmits_with_qsub(tmp_path):
     assert "continuing from 'rankwise-nbody-4242.checkpoint.h5'" in r.stdout, r.stdout
     assert not (spool / "args").exists(), "resubmitted after completing"
     attrs = nbody_attrs(output)
-    assert attrs["completed"] == 1 and attrs["last_step"] == 2000 and attrs["integrator"] == "rk2"
+    assert attrs["completed"] == 1 and attrs["last_step"] == 8000 and attrs["integrator"] == "rk2"
     no_hidden_files(work)
 
 

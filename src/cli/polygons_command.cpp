@@ -20,6 +20,7 @@ struct PolygonsText {
   std::string area = "auto";
   std::string name_field;
   std::string scatter = "flat";
+  std::string read_by = "ranks";
   std::string assume_crs;
   std::string edges;
   std::string layer;
@@ -104,6 +105,7 @@ polygons::PolygonsOptions validate(const PolygonsText& t) {
   }
   o.scatter = t.scatter == "serialized" ? polygons::ScatterMethod::serialized
                                         : polygons::ScatterMethod::flat;
+  o.read_by = t.read_by == "root" ? polygons::ReadBy::root : polygons::ReadBy::ranks;
   return o;
 }
 }  // namespace
@@ -168,6 +170,11 @@ Subcommand make_polygons_command(CLI::App& app) {
   sub->add_option("--scatter", text->scatter,
                   "How rank 0 sends polygons: flat (MPI_Scatterv) | serialized (Boost)")
       ->check(CLI::IsMember({"flat", "serialized"}))
+      ->capture_default_str();
+  sub->add_option("--read-by", text->read_by,
+                  "Shapefile on several ranks: ranks (each reads its own records; rank 0 "
+                  "reads for a rank that cannot open the file) | root (rank 0 reads and sends)")
+      ->check(CLI::IsMember({"ranks", "root"}))
       ->capture_default_str();
   add_common_options(*sub, text->common, "rankwise-polygons.h5");
 

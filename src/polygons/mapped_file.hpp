@@ -20,6 +20,9 @@ class MappedFile {
   /// The mapped bytes (nullptr for an empty file) and their count.
   [[nodiscard]] const unsigned char* data() const noexcept { return data_; }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  /// Faults in the pages holding bytes [offset, offset + length) (clamped to the map) in one
+  /// system call, as MAP_POPULATE does for a whole file. Only a hint: errors are ignored.
+  void prefault(std::size_t offset, std::size_t length) const noexcept;
 
  private:
   const unsigned char* data_ = nullptr;

@@ -70,6 +70,7 @@ struct Input {
   std::vector<FieldColumn> fields;    // --fields: data on root, names and types on every rank
   std::string format;                 // how the file was read, e.g. "GPKG (GDAL)"
   std::string layer;                  // GDAL: the layer read
+  std::string read_by;                // .shp on several ranks: "ranks" or "root" (effective)
 };
 
 // Coordinates read through GDAL get the checks the shapefile reader makes: finite, and
@@ -402,6 +403,7 @@ void write_results(io::Group& root, const parallel::Comm& comm, const Input& in,
   p.attribute("name_field", in.name_field);
   p.attribute("code_page", in.code_page);
   p.attribute("scatter", std::string(scatter == ScatterMethod::flat ? "flat" : "serialized"));
+  if (!in.read_by.empty()) p.attribute("read_by", in.read_by);
   p.attribute("count", records);
   p.attribute("vertices_total", static_cast<std::uint64_t>(g.totals[3]));
   p.attribute("total_area_m2", g.totals[0]);
@@ -502,18 +504,53 @@ struct Share {
   bool streamed = false;
 };
 
-// collective: root partitions by vertex count and sends every other rank its contiguous
-// records (read from the file only for them); root keeps its own share.
-Share distribute(Input& in, ScatterMethod method, driver::Run& run) {
+// collective: every rank opens the shapefile for its own records [first, last) (not root,
+// which has it open already). True if every rank could; otherwise root warns, naming the
+// first rank that could not and why, and the caller falls back to root reading for all.
+bool open_on_every_rank(Input& in, const std::string& path, std::uint64_t first,
+                        std::uint64_t last, std::uint64_t records, const parallel::Comm& comm) {
+  std::string why;
+  if (!comm.is_root()) {
+    try {
+      in.file = std::make_unique<ShapefileReader>(path, in.crs, records, first, last);
+    } catch (const std::exception& e) {
+      why = e.what();
+    }
+  }
+  if (!comm.any(!why.empty())) return true;
+  if (!comm.is_root()) in.file.reset();  // the fallback sends these ranks their records
+  const std::vector<std::string> whys = comm.gather(why);
+  if (comm.is_root()) {
+    for (std::size_t r = 0; r < whys.size(); ++r) {
+      if (whys[r].empty()) continue;
+      std::fprintf(stderr,
+                   "rankwise: warning: rank %zu cannot read the input itself (%s); rank 0 "
+                   "reads every rank's records and sends them (slower; put the file where "
+                   "every node sees it)\n",
+                   r, whys[r].c_str());
+      break;
+    }
+  }
+  return false;
+}
+
+// collective: root partitions by vertex count; every rank gets contiguous records. Synthetic
+// and GDAL input is in root's memory and is scattered. A shapefile is read by every rank,
+// its own records, while measuring (--read-by ranks), or by root for the others, which it
+// scatters (--read-by root, or a rank that cannot open the file); root keeps its own share
+// in the file either way.
+Share distribute(Input& in, const PolygonsOptions& o, driver::Run& run) {
   const auto& comm = run.comm();
   Share share;
   const bool from_file = comm.max(std::uint64_t{in.file != nullptr ? 1u : 0u}) != 0;
   std::vector<std::uint64_t> bounds;
   if (comm.is_root()) {
+    auto scope = run.timer().scope(Phase::read);
     if (comm.size() == 1) {
       bounds = {0, from_file ? in.file->records() : in.polygons.records()};
     } else {
-      const auto counts = from_file ? in.file->vertex_counts() : in.polygons.vertex_counts();
+      // A file's weights come from its index: the .shp is read only by the ranks measuring it.
+      const auto counts = from_file ? in.file->vertex_estimates() : in.polygons.vertex_counts();
       bounds = partition(counts, static_cast<std::uint64_t>(comm.size()));
     }
   }
@@ -522,36 +559,48 @@ Share distribute(Input& in, ScatterMethod method, driver::Run& run) {
     if (comm.size() == 1) {
       share.held = std::move(in.polygons);  // no 160 MB self-copy at 10 M vertices
     } else {
-      share.held = scatter_polygons(comm, in.polygons, bounds, method);
+      share.held = scatter_polygons(comm, in.polygons, bounds, o.scatter);
       in.polygons = PolygonSet{};  // root's full copy is no longer needed
     }
     share.first = share.held.first_record;
     share.count = share.held.records();
     return share;
   }
-  // File input: root reads the other ranks' records [bounds[1], n) and scatters them.
-  std::vector<std::uint64_t> own{comm.is_root() ? bounds[1] : 0};
-  comm.broadcast(own);
-  PolygonSet others;
-  if (comm.size() > 1) {
-    const double t0 = timing::now();
-    comm.agreed([&] {
-      if (comm.is_root()) in.file->read(bounds[1], bounds.back(), others);
-    });
-    run.timer().add(comm.is_root() ? Phase::read : Phase::idle, timing::now() - t0);
+  const auto size = static_cast<std::size_t>(comm.size());
+  const auto rank = static_cast<std::size_t>(comm.rank());
+  bounds.resize(size + 1);
+  {
     auto scope = run.timer().scope(Phase::communicate);
-    std::vector<std::uint64_t> shifted;
-    for (std::uint64_t b : bounds) shifted.push_back(b < own[0] ? 0 : b - own[0]);
-    share.held = scatter_polygons(comm, others, shifted, method);
-    share.held.first_record += own[0];
+    comm.broadcast(bounds);
   }
-  if (comm.is_root()) {
-    share.streamed = true;
-    share.first = 0;
-    share.count = own[0];
-  } else {
-    share.first = share.held.first_record;
-    share.count = share.held.records();
+  share.streamed = true;
+  share.first = bounds[rank];
+  share.count = bounds[rank + 1] - bounds[rank];
+  in.read_by = "ranks";
+  if (comm.size() == 1) return share;
+  if (o.read_by == ReadBy::ranks) {
+    const double t0 = timing::now();
+    const bool opened = open_on_every_rank(in, o.input, share.first, share.first + share.count,
+                                           bounds.back(), comm);
+    run.timer().add(Phase::read, timing::now() - t0);
+    if (opened) return share;
+  }
+  // Root reads the other ranks' records [bounds[1], n) and scatters them.
+  in.read_by = "root";
+  PolygonSet others;
+  const double t0 = timing::now();
+  comm.agreed([&] {
+    if (comm.is_root()) in.file->read(bounds[1], bounds.back(), others);
+  });
+  run.timer().add(comm.is_root() ? Phase::read : Phase::idle, timing::now() - t0);
+  auto scope = run.timer().scope(Phase::communicate);
+  std::vector<std::uint64_t> shifted;
+  for (std::uint64_t b : bounds) shifted.push_back(b < bounds[1] ? 0 : b - bounds[1]);
+  PolygonSet held = scatter_polygons(comm, others, shifted, o.scatter);
+  held.first_record += bounds[1];
+  if (!comm.is_root()) {
+    share.streamed = false;
+    share.held = std::move(held);
   }
   return share;
 }
@@ -658,12 +707,12 @@ int run(const PolygonsOptions& options, driver::Run& run) {
   }
   run.stop_if_signalled();
 
-  const Share share = distribute(in, options.scatter, run);
+  const Share share = distribute(in, options, run);
   const std::uint64_t records = comm.sum(share.count);
   const double t0 = timing::now();
   Measurements m = unmeasured(share.count);
-  // Agreed: root's share of a file is read (and checked) while measuring, so a bad record
-  // there is found now; every rank then stops with root's message.
+  // Agreed: a rank's share of a file is read (and checked) while measuring, so a bad record
+  // is found now; every rank then stops with the first failing rank's message.
   comm.agreed([&] {
     if (share.streamed) {
       compute_streamed(*in.file, share, mode, in.geo, m, run);

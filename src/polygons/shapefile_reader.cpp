@@ -262,9 +262,27 @@ ShapefileReader::ShapefileReader(const std::string& path, const std::string& nam
   if (shp_->records() != records_) throw InputError(shp + ": changed while reading");
 }
 
+ShapefileReader::ShapefileReader(const std::string& path, Crs crs, std::uint64_t records,
+                                 std::uint64_t first, std::uint64_t last) {
+  const std::string shp = sibling(path, "shp");
+  const ShapeHeader header = check_shape_header(shp);
+  info_.shape_type = header.shape_type;
+  info_.crs = crs;
+  shp_ = std::make_unique<detail::ShpRecords>(shp, sibling(shp, "shx"), header, crs);
+  records_ = shp_->records();
+  if (records_ != records || first > last || last > records_) {
+    throw InputError(shp + ": changed while reading (its index lists " +
+                     std::to_string(records_) + " records, not " + std::to_string(records) + ")");
+  }
+}
+
 ShapefileReader::~ShapefileReader() = default;
 
 std::vector<std::uint64_t> ShapefileReader::vertex_counts() const { return shp_->vertex_counts(); }
+
+std::vector<std::uint64_t> ShapefileReader::vertex_estimates() const {
+  return shp_->vertex_estimates();
+}
 
 std::uint64_t ShapefileReader::chunk_end(std::uint64_t first, std::uint64_t last,
                                          std::uint64_t bytes) const {

@@ -176,7 +176,7 @@ class RecordReader {
 
 ShpRecords::ShpRecords(std::string shp, std::string shx, const ShapeHeader& header, Crs crs)
     : shp_(std::move(shp)), shx_(std::move(shx)), shape_type_(header.shape_type), crs_(crs),
-      index_(shx_, false), file_(shp_, true) {  // one bulk fault instead of one per page
+      index_(shx_, false), file_(shp_, false) {
   if (index_.size() < 100 || file_.size() < 100) throw InputError(shp_ + ": changed while reading");
   records_ = (index_.size() - 100) / 8;
 }
@@ -201,6 +201,19 @@ const unsigned char* ShpRecords::content(std::uint64_t i, std::uint64_t& length)
   return file_.data() + offset + 8;
 }
 
+void ShpRecords::prefault(std::uint64_t first, std::uint64_t last) const {
+  // The range's extent from the index (records are usually in file order, but need not be).
+  std::uint64_t begin = UINT64_MAX;
+  std::uint64_t end = 0;
+  for (std::uint64_t i = first; i < std::min(last, records_); ++i) {
+    const unsigned char* entry = index_.data() + 100 + 8 * i;
+    const std::uint64_t offset = 2 * big_endian(entry);
+    begin = std::min(begin, offset);
+    end = std::max(end, offset + 8 + 2 * big_endian(entry + 4));
+  }
+  if (end > begin) file_.prefault(begin, end - begin);
+}
+
 std::vector<std::uint64_t> ShpRecords::vertex_counts() const {
   std::vector<std::uint64_t> counts(records_, 0);
   for (std::uint64_t i = 0; i < records_; ++i) {
@@ -214,6 +227,17 @@ std::vector<std::uint64_t> ShpRecords::vertex_counts() const {
     counts[i] = points > 0 ? std::min<std::uint64_t>(static_cast<std::uint64_t>(points), length / 16) : 0;
   }
   return counts;
+}
+
+std::vector<std::uint64_t> ShpRecords::vertex_estimates() const {
+  // Content bytes per point: x,y (16), plus z (8) for PolygonZ and m (8) when present.
+  const std::uint64_t per_point = shape_type_ == polygon_z ? 32 : shape_type_ == 5 ? 16 : 24;
+  std::vector<std::uint64_t> estimates(records_, 0);
+  for (std::uint64_t i = 0; i < records_; ++i) {
+    const std::uint64_t length = 2 * big_endian(index_.data() + 100 + 8 * i + 4);
+    estimates[i] = length > polygon_fixed_bytes ? (length - polygon_fixed_bytes) / per_point : 0;
+  }
+  return estimates;
 }
 
 std::uint64_t ShpRecords::chunk_end(std::uint64_t first, std::uint64_t last,
@@ -240,6 +264,7 @@ void ShpRecords::read(std::uint64_t first, std::uint64_t last, PolygonSet& set) 
     advise_huge_pages(set.x);
     advise_huge_pages(set.y);
   }
+  prefault(first, last);  // one bulk fault instead of one per page
   RecordReader reader(shp_, shape_type_, crs_, set);
   for (std::uint64_t i = first; i < last; ++i) {
     std::uint64_t length = 0;

@@ -14,9 +14,11 @@ namespace rankwise::polygons::detail {
 class ShpRecords {
  public:
   /// Maps both files (throws InputError naming the file); `header` is the checked .shp header.
+  /// Pages are faulted in by read(), one system call per range read.
   ShpRecords(std::string shp, std::string shx, const ShapeHeader& header, Crs crs);
   [[nodiscard]] std::uint64_t records() const noexcept { return records_; }
   [[nodiscard]] std::vector<std::uint64_t> vertex_counts() const;
+  [[nodiscard]] std::vector<std::uint64_t> vertex_estimates() const;
   [[nodiscard]] std::uint64_t chunk_end(std::uint64_t first, std::uint64_t last,
                                         std::uint64_t bytes) const;
   void read(std::uint64_t first, std::uint64_t last, PolygonSet& set) const;
@@ -24,6 +26,8 @@ class ShpRecords {
  private:
   // Record i's content (after its 8-byte header) and its length, checked against the map.
   const unsigned char* content(std::uint64_t i, std::uint64_t& length) const;
+  // Faults in the part of the .shp holding records [first, last) (a hint; see MappedFile).
+  void prefault(std::uint64_t first, std::uint64_t last) const;
 
   std::string shp_;
   std::string shx_;

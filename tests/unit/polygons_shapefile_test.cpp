@@ -166,3 +166,29 @@ TEST_F(PolygonsShapefile, ReaderReadsRangesAndChunks) {
   EXPECT_EQ(reader.chunk_end(290, 300, 1u << 30), 300u);
   EXPECT_EQ(reader.chunk_end(300, 300, 10), 300u);
 }
+
+// A rank's own range, opened without the .dbf and .prj: the same records; the index's
+// estimates are the vertex counts for one-part polygons (numPoints + numParts/4 in general).
+TEST_F(PolygonsShapefile, RangeReaderReadsItsShare) {
+  const auto big = generate(300, 9, Crs::geographic, 40);
+  write_shapefile(path(), big.polygons, big.names, big.crs);
+  const ShapefileReader full(path(), "");
+  EXPECT_EQ(full.vertex_estimates(), full.vertex_counts());
+  std::filesystem::remove(sibling(path(), "dbf"));  // not needed for a range
+  std::filesystem::remove(sibling(path(), "prj"));
+  const ShapefileReader mine(path(), Crs::geographic, 300, 200, 300);
+  PolygonSet part;
+  part.first_record = 200;
+  mine.read(200, 300, part);
+  PolygonSet want = big.polygons.slice(200, 300);
+  want.first_record = 200;
+  EXPECT_EQ(part, want);
+  // The file changed under the run (another record count): refused, naming the file.
+  try {
+    const ShapefileReader stale(path(), Crs::geographic, 301, 200, 301);
+    ADD_FAILURE() << "a stale record count was accepted";
+  } catch (const rankwise::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("changed while reading"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(ShapefileReader(path() + ".nothing", Crs::geographic, 300, 0, 1), rankwise::InputError);
+}

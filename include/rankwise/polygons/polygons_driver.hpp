@@ -16,6 +16,11 @@ namespace rankwise::polygons {
 /// Which reader opens the input: auto = rankwise's own for .shp, GDAL for everything else.
 enum class Reader { automatic, own, gdal };
 
+/// Who reads a shapefile's records on several ranks: every rank its own share (needs the
+/// file visible to every rank; falls back to root when a rank cannot open it), or root,
+/// which then sends each rank its share.
+enum class ReadBy { ranks, root };
+
 /// What -o gets: the HDF5 file, or the per-polygon table as CSV.
 enum class OutputFormat { hdf5, csv };
 
@@ -40,6 +45,7 @@ struct PolygonsOptions {
   bool edges_given = false;             ///< --edges was given (an error on lon/lat data)
   double densify_m = 1000;              ///< EdgeKind::projected: longest piece of an edge, m
   ScatterMethod scatter = ScatterMethod::flat;
+  ReadBy read_by = ReadBy::ranks;       ///< .shp input on several ranks
 };
 
 /// collective: run the driver; returns the process exit code.

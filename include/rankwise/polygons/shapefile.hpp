@@ -78,6 +78,14 @@ class ShapefileReader {
   ShapefileReader(const std::string& path, const std::string& name_field,
                   AssumedCrs assume = AssumedCrs::none,
                   const std::vector<std::string>& fields = {});
+  /// The records [first, last) alone, for a rank reading its share of a shapefile that
+  /// another rank opened and checked in full: checks the .shp header and that the index still
+  /// lists `records` records and maps both files (pages are faulted in as read); reads neither
+  /// the .dbf nor the .prj (`crs`, as the other rank found it, is used for the coordinate
+  /// checks). read() checks every record it reads as in the full constructor. Throws
+  /// InputError naming the file.
+  ShapefileReader(const std::string& path, Crs crs, std::uint64_t records, std::uint64_t first,
+                  std::uint64_t last);
   ~ShapefileReader();
   ShapefileReader(const ShapefileReader&) = delete;
   ShapefileReader& operator=(const ShapefileReader&) = delete;
@@ -89,6 +97,9 @@ class ShapefileReader {
   /// Each record's numPoints as its header declares it (0 for Null shapes and records too
   /// short to say), read without checking the record: weights for partitioning only.
   [[nodiscard]] std::vector<std::uint64_t> vertex_counts() const;
+  /// Each record's vertex count estimated from its length in the .shx alone (the .shp is not
+  /// touched; numPoints + numParts/4 for plain polygons): weights for partitioning.
+  [[nodiscard]] std::vector<std::uint64_t> vertex_estimates() const;
   /// The end of a chunk of records starting at `first` (before `last`) that holds at least
   /// `bytes` bytes of the .shp, or `last`; from the index alone.
   [[nodiscard]] std::uint64_t chunk_end(std::uint64_t first, std::uint64_t last,

@@ -10,7 +10,7 @@ import h5py
 import pytest
 
 ENV_MPI = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
-           "OMPI_MCA_rmaps_base_oversubscribe": "1"}
+           "OMPI_MCA_rmaps_base_oversubscribe": "1", "PMIX_MCA_psec": "native"}
 
 
 @pytest.fixture(scope="session")

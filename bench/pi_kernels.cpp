@@ -3,10 +3,14 @@
 //   a plain scalar C loop (naive double sum, for scale), terms/s
 //   Monte Carlo (vectorised Philox4x32-10), samples/s
 // Usage: bench_pi_kernels [series_terms=2e9] [mc_samples=4e8] [repeats=5]
+// BENCH_TARGET=AVX2 (or SSE4, ...) measures that Highway target on a CPU that has better ones.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <vector>
+
+#include <hwy/targets.h>
 
 #include "rankwise/pi/montecarlo.hpp"
 #include "rankwise/pi/series.hpp"
@@ -44,6 +48,17 @@ int main(int argc, char** argv) {
   const auto terms = static_cast<std::uint64_t>(argc > 1 ? std::atof(argv[1]) : 2e9);
   const auto samples = static_cast<std::uint64_t>(argc > 2 ? std::atof(argv[2]) : 4e8);
   const int repeats = argc > 3 ? std::atoi(argv[3]) : 5;
+  if (const char* want = std::getenv("BENCH_TARGET")) {
+    std::int64_t chosen = 0;
+    for (std::int64_t t = hwy::SupportedTargets(); t != 0; t &= t - 1) {
+      if (std::string(hwy::TargetName(t & -t)) == want) chosen = t & -t;
+    }
+    if (chosen == 0) {
+      std::fprintf(stderr, "bench_pi_kernels: BENCH_TARGET=%s is not supported here\n", want);
+      return 2;
+    }
+    hwy::SetSupportedTargetsForTest(chosen);
+  }
   std::printf("simd_target %s\n", simd::dispatched_target().c_str());
 
   double estimate = 0;

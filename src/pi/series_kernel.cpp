@@ -36,31 +36,30 @@ void ChunkSumKernel(std::uint64_t n, std::uint64_t first, std::uint64_t count, d
   const V one = hn::Set(d, 1.0);
   const V step = hn::Set(d, static_cast<double>(kVirtualLanes));
 
-  V s[kVirtualLanes];
-  V c[kVirtualLanes];
-  V m[kVirtualLanes];
+  // One vector of virtual lanes at a time, over the whole chunk: each lane's operations and
+  // their order are exactly those of an interleaved loop, so are the bits; but the running
+  // sum, its compensation and the index stay in registers (with arrays of vectors indexed in
+  // an inner loop, GCC 12 kept the sums on the stack in the AVX-512 build: a store and a
+  // reload per term). The divisions of successive iterations are independent, so they still
+  // overlap; the loop-carried additions (4 cycles) are shorter than a division's issue cost.
   const double m0 = static_cast<double>(first) - 0.5;  // exact below 2^52
-  for (std::size_t k = 0; k < vectors; ++k) {
-    s[k] = hn::Zero(d);
-    c[k] = hn::Zero(d);
-    m[k] = hn::Iota(d, m0 + static_cast<double>(k * lanes));
-  }
   const std::uint64_t steps = count / kVirtualLanes;
-  for (std::uint64_t it = 0; it < steps; ++it) {
-    for (std::size_t k = 0; k < vectors; ++k) {
-      const V x = hn::MulAdd(m[k], vh_hi, hn::Mul(m[k], vh_lo));  // (i-0.5)/N, ~correctly rounded
-      const V t = hn::Div(one, hn::MulAdd(x, x, one));
-      const V sum = hn::Add(s[k], t);
-      c[k] = hn::Add(c[k], hn::Sub(t, hn::Sub(sum, s[k])));
-      s[k] = sum;
-      m[k] = hn::Add(m[k], step);
-    }
-  }
   HWY_ALIGN double sv[kVirtualLanes];
   HWY_ALIGN double cv[kVirtualLanes];
   for (std::size_t k = 0; k < vectors; ++k) {
-    hn::Store(s[k], d, sv + k * lanes);
-    hn::Store(c[k], d, cv + k * lanes);
+    V s = hn::Zero(d);
+    V c = hn::Zero(d);
+    V m = hn::Iota(d, m0 + static_cast<double>(k * lanes));
+    for (std::uint64_t it = 0; it < steps; ++it) {
+      const V x = hn::MulAdd(m, vh_hi, hn::Mul(m, vh_lo));  // (i-0.5)/N, ~correctly rounded
+      const V t = hn::Div(one, hn::MulAdd(x, x, one));
+      const V sum = hn::Add(s, t);
+      c = hn::Add(c, hn::Sub(t, hn::Sub(sum, s)));
+      s = sum;
+      m = hn::Add(m, step);
+    }
+    hn::Store(s, d, sv + k * lanes);
+    hn::Store(c, d, cv + k * lanes);
   }
   // Tail: the same operations, one term per virtual lane.
   const std::uint64_t done = steps * kVirtualLanes;

@@ -32,8 +32,9 @@ def _as_table(columns, as_frame):
 def areas(source, kind="geodesic", threads=None, as_frame=None, comm=None):
     """Areas of every polygon of `source`.
 
-    source: a shapefile path (.shp; read, CRS and ellipsoid taken as `rankwise polygons`
-    does, so the areas are the CLI's bit for bit), or arrays in rankwise's flat layout: a
+    source: a file path (a shapefile, or any format `rankwise polygons` reads through GDAL:
+    GeoPackage, GeoJSON, ...; read, CRS and ellipsoid taken as the CLI does, so the areas are
+    the CLI's bit for bit), or arrays in rankwise's flat layout: a
     mapping or tuple (x, y, ring_start[, record_start]) with vertex coordinates x, y
     (lon/lat degrees on WGS84 for geodesic areas), ring offsets into them (len rings + 1)
     and record offsets into the rings (len records + 1; default: one ring per record).

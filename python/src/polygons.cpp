@@ -8,6 +8,7 @@
 #include "rankwise/polygons/measure.hpp"
 #include "rankwise/polygons/projection.hpp"
 #include "rankwise/polygons/shapefile.hpp"
+#include "rankwise/polygons/vector_layer.hpp"
 #include "rankwise/polygons/vector_source.hpp"
 
 namespace rankwise::python {
@@ -38,10 +39,11 @@ py::dict table(const polygons::Measurements& m, std::vector<std::string> names) 
   return out;
 }
 
-// The geodesic setup polygons_driver.cpp derives from a shapefile's CRS: the .prj's ellipsoid
-// for lon/lat, the projection to undo (and its ellipsoid) for projected data.
+// The geodesic setup polygons_driver.cpp derives from a layer's CRS: its ellipsoid for
+// lon/lat, the projection to undo (and its ellipsoid) for projected data. `where` names the
+// CRS's source in errors.
 polygons::GeodesicSetup setup_of(const polygons::Shapefile& f, const std::string& path,
-                                 AreaMode mode) {
+                                 const std::string& where, AreaMode mode) {
   polygons::GeodesicSetup geo;
   geo.source = path;
   if (f.crs == polygons::Crs::geographic && !f.ellipsoid.empty()) {
@@ -52,7 +54,7 @@ polygons::GeodesicSetup setup_of(const polygons::Shapefile& f, const std::string
     if (f.crs_wkt.empty()) {
       throw py::value_error(path + ": projected data without a .prj: use kind=\"planar\"");
     }
-    const polygons::Unprojector u(f.crs_wkt, polygons::sibling(path, "prj"));
+    const polygons::Unprojector u(f.crs_wkt, where);
     geo.ellipsoid = u.ellipsoid();
     geo.projection = f.crs_wkt;
   }
@@ -91,7 +93,9 @@ polygons::Measurements gathered(const polygons::Measurements& mine, std::uint64_
   return all;
 }
 
-// With a communicator, every rank opens the file and measures the records of its block.
+// A shapefile through rankwise's reader, any other format through the GDAL module, as
+// `rankwise polygons` reads them. With a communicator, every rank reads the file and measures
+// the records of its block.
 py::dict areas_of_file(const std::string& path, const std::string& kind, int threads,
                        std::optional<int> comm_handle) {
   polygons::Measurements m;
@@ -100,20 +104,32 @@ py::dict areas_of_file(const std::string& path, const std::string& kind, int thr
     py::gil_scoped_release release;
     const auto comm = comm_from_handle(comm_handle);
     std::uint64_t records = 0;
+    parallel::BlockRange own;
     on_every_rank(comm.get(), [&] {
       const AreaMode mode = mode_of(kind);
-      if (!polygons::is_plain_shapefile(path)) {
-        throw py::value_error(path + ": rankwise.polygons reads shapefiles (.shp); convert "
-                              "other formats with ogr2ogr, or pass arrays");
+      if (polygons::is_plain_shapefile(path)) {
+        polygons::ShapefileReader file(path, "");
+        const polygons::GeodesicSetup geo =
+            setup_of(file.info(), path, polygons::sibling(path, "prj"), mode);
+        polygons::MeasureWorkspace workspace(threads, geo);
+        records = file.records();
+        own = own_block(records, comm.get());
+        m = polygons::unmeasured(own.size());
+        polygons::measure_file(file, own.begin, own.size(), mode, threads, m, workspace);
+        names = std::move(file.info().names);
+      } else {
+        polygons::VectorLayer layer =
+            polygons::read_vector_layer({path, "", "", {}}, polygons::AssumedCrs::none);
+        const polygons::GeodesicSetup geo = setup_of(layer.info, path, layer.where, mode);
+        polygons::MeasureWorkspace workspace(threads, geo);
+        const polygons::PolygonSet& set = layer.info.polygons;
+        records = set.records();
+        own = own_block(records, comm.get());
+        m = polygons::unmeasured(records);
+        polygons::measure_range(set, mode, threads, own.begin, own.end, m, &workspace);
+        m = slice(m, own);
+        names = std::move(layer.info.names);
       }
-      polygons::ShapefileReader file(path, "");
-      const polygons::GeodesicSetup geo = setup_of(file.info(), path, mode);
-      polygons::MeasureWorkspace workspace(threads, geo);
-      records = file.records();
-      const auto own = own_block(records, comm.get());
-      m = polygons::unmeasured(own.size());
-      polygons::measure_file(file, own.begin, own.size(), mode, threads, m, workspace);
-      names = std::move(file.info().names);
     });
     if (comm) m = gathered(m, records, *comm);
   }

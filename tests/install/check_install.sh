@@ -7,7 +7,7 @@
 # 4. the installed binary: pi, and polygons from a GeoPackage (GDAL module found from bin/);
 # 5. find_package(rankwise) from tests/install (found through the modulefile's CMAKE_PREFIX_PATH
 #    when Lmod loaded it), built and run; 6. the Python package imported from the prefix with
-#    only the environment the modulefile sets (PYTHONPATH);
+#    only the environment the modulefile sets (PYTHONPATH): pi, a shapefile, a GeoPackage;
 # 7. packaging/spack/package.py compiles.
 set -euo pipefail
 BUILD=$(cd "$1" && pwd)
@@ -155,6 +155,11 @@ with h5py.File("py.h5") as f:
     got = rankwise.polygons.areas("py.shp", as_frame=False)["area_m2"]
     assert np.array_equal(got, f["polygons/area_m2"][()]), "polygons.areas"
 assert rankwise.load("py.h5")["polygons"] is not None
+import os
+if os.path.exists("s.gpkg"):  # the GDAL module, found from the installed package
+    with h5py.File("gpkg.h5") as f:
+        got = rankwise.polygons.areas("s.gpkg", as_frame=False)["area_m2"]
+        assert np.array_equal(got, f["polygons/area_m2"][()]), "polygons.areas(gpkg)"
 ' "$PYDIR" "$VERSION" 2>&1) || fail "import rankwise from $PYDIR: $out"
   echo "rankwise $VERSION imported from $PYDIR (the modulefile's PYTHONPATH)"
 else

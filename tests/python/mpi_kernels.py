@@ -2,7 +2,7 @@
 mpi4py. Every rank checks that it got the whole result and that it equals rank 0's bit for
 bit; rank 0 saves it (np.savez) for the test to compare with the calls without comm.
 
-usage: mpi_kernels.py OUT.npz SHAPEFILE.shp
+usage: mpi_kernels.py OUT.npz SHAPEFILE.shp [LAYER.gpkg]
 """
 import sys
 
@@ -13,6 +13,7 @@ import rankwise
 
 comm = MPI.COMM_WORLD
 out, shp = sys.argv[1], sys.argv[2]
+gpkg = sys.argv[3] if len(sys.argv) > 3 else None
 results = {}
 
 for n in (101, 1):  # uneven blocks; a rank with no particle
@@ -32,7 +33,10 @@ y = np.concatenate([[c, c + h, c + h, c, c] for c, h in zip(rng.uniform(-80, 70,
                                                               rng.uniform(0.1, 9, records))])
 arrays = rankwise.polygons.areas((x, y, ring_start), kind="both", as_frame=False, comm=comm)
 from_file = rankwise.polygons.areas(shp, kind="both", as_frame=False, comm=comm)
-for prefix, table in (("arrays_", arrays), ("file_", from_file)):
+tables = [("arrays_", arrays), ("file_", from_file)]
+if gpkg:  # read through the GDAL module by every rank
+    tables.append(("gpkg_", rankwise.polygons.areas(gpkg, kind="both", as_frame=False, comm=comm)))
+for prefix, table in tables:
     for k in ("area_m2", "area_planar", "perimeter_m", "vertices", "parts"):
         results[prefix + k] = np.asarray(table[k])
 results["file_name"] = np.array([str(s) for s in from_file["name"]])

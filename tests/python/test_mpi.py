@@ -29,7 +29,8 @@ def test_two_ranks_give_the_same_bits():
 
 
 def test_nbody_and_polygons_on_two_ranks_give_the_same_bits(run_cli, tmp_path):
-    """accelerations, potentials, potential_energy and polygons.areas (arrays and a shapefile)
+    """accelerations, potentials, potential_energy and polygons.areas (arrays, a shapefile and,
+    with ogr2ogr, a GeoPackage)
     with comm= on 2 ranks: every rank gets the whole result, equal bit for bit to the call
     without comm here; a bad argument on one rank is a ValueError on both."""
     mpiexec = shutil.which("mpiexec")
@@ -39,10 +40,15 @@ def test_nbody_and_polygons_on_two_ranks_give_the_same_bits(run_cli, tmp_path):
 
     shp = tmp_path / "gen.shp"
     run_cli("polygons", "--generate", "45", "--write-shapefile", str(shp))
+    extra = []
+    if shutil.which("ogr2ogr"):
+        subprocess.run(["ogr2ogr", "-f", "GPKG", str(tmp_path / "gen.gpkg"), str(shp)],
+                       check=True, timeout=60)
+        extra = [str(tmp_path / "gen.gpkg")]
     out = tmp_path / "mpi.npz"
     script = Path(__file__).with_name("mpi_kernels.py")
     env = dict(os.environ, **ENV_MPI, OMPI_MCA_btl_vader_single_copy_mechanism="none")
-    p = subprocess.run([mpiexec, "-n", "2", sys.executable, str(script), str(out), str(shp)],
+    p = subprocess.run([mpiexec, "-n", "2", sys.executable, str(script), str(out), str(shp), *extra],
                        capture_output=True, text=True, env=env, timeout=180)
     assert p.returncode == 0, p.stdout + p.stderr
     got = np.load(out)
@@ -73,7 +79,10 @@ def test_nbody_and_polygons_on_two_ranks_give_the_same_bits(run_cli, tmp_path):
     arrays = rankwise.polygons.areas((x, y, ring_start), kind="both", as_frame=False)
     from_file = rankwise.polygons.areas(shp, kind="both", as_frame=False)
     assert len(from_file["area_m2"]) == 45
-    for prefix, table in (("arrays_", arrays), ("file_", from_file)):
+    tables = [("arrays_", arrays), ("file_", from_file)]
+    if extra:
+        tables.append(("gpkg_", rankwise.polygons.areas(extra[0], kind="both", as_frame=False)))
+    for prefix, table in tables:
         for k in ("area_m2", "area_planar", "perimeter_m", "vertices", "parts"):
             same(got[prefix + k], table[k], prefix + k)
     assert list(got["file_name"]) == [str(s) for s in from_file["name"]]

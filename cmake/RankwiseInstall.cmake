@@ -4,6 +4,7 @@
 #   P/<libdir>/librankwise_core.a, P/include/rankwise/...   the library, for find_package(rankwise)
 #   P/<libdir>/cmake/rankwise/                rankwiseConfig.cmake, version file, rankwise::core
 #   P/share/rankwise/jobs/, P/share/doc/rankwise/, P/share/modulefiles/rankwise/<version>[.lua]
+#   P/lib/python3/dist-packages/rankwise/     the Python package (on PYTHONPATH by the modulefiles)
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -47,6 +48,19 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/jobs/ DESTINATION ${CMAKE_INSTALL_DATADI
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 
+# The Python package (python/, docs/python.md): P/lib/python3/dist-packages/rankwise/, where
+# Debian's python3 finds packages under a prefix; elsewhere the modulefiles put this directory
+# on PYTHONPATH.
+set(_mf_pythondir "")
+if(TARGET rankwise_python)
+  set(RANKWISE_INSTALL_PYTHONDIR lib/python3/dist-packages CACHE STRING
+      "Python site-packages directory under the prefix (the package goes in its rankwise/)")
+  install(TARGETS rankwise_python LIBRARY DESTINATION ${RANKWISE_INSTALL_PYTHONDIR}/rankwise)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/python/rankwise/
+          DESTINATION ${RANKWISE_INSTALL_PYTHONDIR}/rankwise FILES_MATCHING PATTERN "*.py")
+  set(_mf_pythondir ${RANKWISE_INSTALL_PYTHONDIR})
+endif()
+
 # Modulefiles (Lmod .lua, and Tcl for Environment Modules) that name the prefix given at
 # install time (`--prefix` is only known then), so they can also be copied to a site's
 # central modulefile tree. Written into the build tree, then installed like any file.
@@ -55,6 +69,7 @@ set(_mf_stage ${PROJECT_BINARY_DIR}/package/modulefiles)
 install(CODE "
   get_filename_component(RANKWISE_ROOT \"\${CMAKE_INSTALL_PREFIX}\" ABSOLUTE)
   set(RANKWISE_VERSION \"${PROJECT_VERSION}\")
+  set(RANKWISE_PYTHONDIR \"${_mf_pythondir}\")
   configure_file(\"${PROJECT_SOURCE_DIR}/cmake/modulefile.lua.in\"
                  \"${_mf_stage}/${PROJECT_VERSION}.lua\" @ONLY)
   configure_file(\"${PROJECT_SOURCE_DIR}/cmake/modulefile.tcl.in\"
@@ -63,12 +78,3 @@ install(CODE "
        \"${_mf_stage}/${PROJECT_VERSION}.lua\" \"${_mf_stage}/${PROJECT_VERSION}\")
 ")
 
-# The Python package (python/, docs/python.md): P/lib/python3/dist-packages/rankwise/, where
-# Debian's python3 finds packages under a prefix; elsewhere, PYTHONPATH=P/<this dir>.
-if(TARGET rankwise_python)
-  set(RANKWISE_INSTALL_PYTHONDIR lib/python3/dist-packages CACHE STRING
-      "Python site-packages directory under the prefix (the package goes in its rankwise/)")
-  install(TARGETS rankwise_python LIBRARY DESTINATION ${RANKWISE_INSTALL_PYTHONDIR}/rankwise)
-  install(DIRECTORY ${PROJECT_SOURCE_DIR}/python/rankwise/
-          DESTINATION ${RANKWISE_INSTALL_PYTHONDIR}/rankwise FILES_MATCHING PATTERN "*.py")
-endif()

@@ -3,8 +3,14 @@
 Positions and velocities are (N, 3) float64 arrays, masses (N,); G and the Plummer softening
 length as in `rankwise nbody` (defaults G = 1, softening = 0.01). Arrays of another dtype or
 layout are converted once.
+
+comm: accelerations, potentials, diagnostics and potential_energy accept an mpi4py
+communicator. Every rank of it must call with the same arrays; each rank computes the
+targets of its block (as `rankwise nbody` splits particles over ranks) and every rank gets
+the whole result, bit for bit the result of the call without comm.
 """
 from . import _core
+from ._mpi import handle
 
 Simulation = _core.Simulation
 Simulation.__doc__ = """Particles advanced by the CLI's integrators (leapfrog, rk2, rk4).
@@ -20,30 +26,35 @@ bits: a run on one rank reproduces the CLI's positions exactly).
 """
 
 
-def accelerations(positions, masses, G=1.0, softening=0.01, threads=None):
+def accelerations(positions, masses, G=1.0, softening=0.01, threads=None, comm=None):
     """(N, 3) accelerations a_i = G sum_{j != i} m_j (x_j - x_i) / (r^2 + eps^2)^1.5.
 
     The result is a view of a (3, N) block the kernel fills (Fortran order, no copy).
+    comm: an mpi4py communicator; every rank of it must call (see the module's doc).
     """
-    return _core.nbody_accelerations(positions, masses, G, softening, threads, False)
+    return _core.nbody_accelerations(positions, masses, G, softening, threads, False, handle(comm))
 
 
-def potentials(positions, masses, G=1.0, softening=0.01, threads=None):
+def potentials(positions, masses, G=1.0, softening=0.01, threads=None, comm=None):
     """(accelerations (N, 3), potential per unit mass phi (N,)): phi_i = -G sum m_j / sqrt(r^2 + eps^2)."""
-    return _core.nbody_accelerations(positions, masses, G, softening, threads, True)
+    return _core.nbody_accelerations(positions, masses, G, softening, threads, True, handle(comm))
 
 
-def diagnostics(positions, velocities, masses, G=1.0, softening=0.01, threads=None):
-    """kinetic, potential, total energy, momentum and centre_of_mass (as /nbody records them)."""
-    return _core.nbody_diagnostics(positions, velocities, masses, G, softening, threads)
+def diagnostics(positions, velocities, masses, G=1.0, softening=0.01, threads=None, comm=None):
+    """kinetic, potential, total energy, momentum and centre_of_mass (as /nbody records them).
+
+    comm: the potentials are rank-decomposed; the sums run on every rank in particle order.
+    """
+    return _core.nbody_diagnostics(positions, velocities, masses, G, softening, threads,
+                                   handle(comm))
 
 
-def potential_energy(positions, masses, G=1.0, softening=0.01, threads=None):
+def potential_energy(positions, masses, G=1.0, softening=0.01, threads=None, comm=None):
     """1/2 sum_i m_i phi_i, softened like the force (the CLI's potential_energy)."""
     import numpy as np
 
     velocities = np.zeros((len(masses), 3))
-    return diagnostics(positions, velocities, masses, G, softening, threads)["potential"]
+    return diagnostics(positions, velocities, masses, G, softening, threads, comm)["potential"]
 
 
 def plummer(n, seed=42, G=1.0):

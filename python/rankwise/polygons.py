@@ -9,6 +9,7 @@ import os
 import numpy as np
 
 from . import _core
+from ._mpi import handle
 
 try:
     import pandas as _pd
@@ -28,19 +29,24 @@ def _as_table(columns, as_frame):
     return columns
 
 
-def areas(source, kind="geodesic", threads=None, as_frame=None):
+def areas(source, kind="geodesic", threads=None, as_frame=None, comm=None):
     """Areas of every polygon of `source`.
 
-    source: a shapefile path (.shp; read, CRS and ellipsoid taken as `rankwise polygons`
-    does, so the areas are the CLI's bit for bit), or arrays in rankwise's flat layout: a
+    source: a file path (a shapefile, or any format `rankwise polygons` reads through GDAL:
+    GeoPackage, GeoJSON, ...; read, CRS and ellipsoid taken as the CLI does, so the areas are
+    the CLI's bit for bit), or arrays in rankwise's flat layout: a
     mapping or tuple (x, y, ring_start[, record_start]) with vertex coordinates x, y
     (lon/lat degrees on WGS84 for geodesic areas), ring offsets into them (len rings + 1)
     and record offsets into the rings (len records + 1; default: one ring per record).
     Outer rings run clockwise, holes counter-clockwise (as in shapefiles).
     kind: "geodesic", "planar" or "both". as_frame: None = a DataFrame if pandas is present.
+    comm: an mpi4py communicator; every rank of it must call with the same source. Each rank
+    measures its block of records (a file is opened by every rank) and every rank gets the
+    whole table, bit for bit the table of the call without comm. An error any rank meets is
+    raised on every rank.
     """
     if isinstance(source, (str, os.PathLike)):
-        columns = _core.polygons_areas_file(os.fspath(source), kind, threads)
+        columns = _core.polygons_areas_file(os.fspath(source), kind, threads, handle(comm))
         return _as_table(columns, as_frame)
     if isinstance(source, dict):
         parts = [source["x"], source["y"], source["ring_start"], source.get("record_start")]
@@ -52,5 +58,6 @@ def areas(source, kind="geodesic", threads=None, as_frame=None):
     ring_start = np.asarray(ring_start, dtype=np.uint64)
     if record_start is None:
         record_start = np.arange(len(ring_start), dtype=np.uint64)
-    columns = _core.polygons_areas_arrays(x, y, ring_start, record_start, kind, threads)
+    columns = _core.polygons_areas_arrays(x, y, ring_start, record_start, kind, threads,
+                                          handle(comm))
     return _as_table(columns, as_frame)

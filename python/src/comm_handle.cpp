@@ -29,4 +29,33 @@ std::unique_ptr<parallel::Comm> comm_from_handle(std::optional<int> handle) {
   return std::make_unique<parallel::Comm>(parallel::Comm::FortranHandle{*handle});
 }
 
+parallel::BlockRange own_block(std::uint64_t n, const parallel::Comm* comm) {
+  if (comm == nullptr) return {0, n};
+  return parallel::block_range(n, static_cast<std::uint64_t>(comm->rank()),
+                               static_cast<std::uint64_t>(comm->size()));
+}
+
+void check_same_size(std::uint64_t n, const parallel::Comm& comm, const std::string& what) {
+  // Both reductions give every rank the same values, so every rank reaches the same verdict.
+  const auto as_double = static_cast<double>(n);
+  if (comm.max(as_double) != comm.min(as_double)) {
+    throw py::value_error(what + ": every rank of comm must pass the same number of items");
+  }
+}
+
+std::vector<double> all_blocks(std::span<const double> mine, std::uint64_t n,
+                               const parallel::Comm& comm) {
+  std::vector<int> counts;
+  std::vector<int> offsets;
+  for (int r = 0; r < comm.size(); ++r) {
+    const auto part = parallel::block_range(n, static_cast<std::uint64_t>(r),
+                                            static_cast<std::uint64_t>(comm.size()));
+    counts.push_back(static_cast<int>(part.size()));
+    offsets.push_back(static_cast<int>(part.begin));
+  }
+  std::vector<double> all(n);
+  comm.all_gather_v(mine, all, counts, offsets);
+  return all;
+}
+
 }  // namespace rankwise::python

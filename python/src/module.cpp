@@ -17,6 +17,9 @@ PYBIND11_MODULE(_core, m) {
       PyErr_SetString(PyExc_ValueError, e.what());
     } catch (const rankwise::IoError& e) {
       PyErr_SetString(PyExc_OSError, e.what());
+    } catch (const rankwise::CollectiveError& e) {
+      // comm=: an input or argument error one rank saw, raised on every rank alike.
+      PyErr_SetString(PyExc_ValueError, e.what());
     }
   });
   rankwise::python::bind_pi(m);

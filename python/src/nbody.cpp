@@ -57,12 +57,20 @@ py::array_t<double> rows_of(const Vec3s& v) {
   return out;
 }
 
-/// Softened gravity of all particles on one process: the kernel on the sources the CLI's
-/// DistributedGravity builds (on one rank its all-gather is this copy), so the same bits.
+/// Softened gravity of all particles: the kernel on the sources the CLI's DistributedGravity
+/// builds (on one rank its all-gather is this copy), so the same bits. With a communicator,
+/// every rank holds every particle, computes the targets of its block as DistributedGravity
+/// does, and all of them are gathered on every rank: each target's sum runs over all sources
+/// in index order, so the bits do not depend on the split.
 class DirectGravity {
  public:
-  DirectGravity(std::vector<double> masses, nbody::Gravity gravity, int threads)
-      : masses_(std::move(masses)), gravity_(gravity), threads_(threads), sources_(masses_.size()) {
+  DirectGravity(std::vector<double> masses, nbody::Gravity gravity, int threads,
+                const parallel::Comm* comm = nullptr)
+      : masses_(std::move(masses)),
+        gravity_(gravity),
+        threads_(threads),
+        comm_(comm),
+        sources_(masses_.size()) {
     sources_.set_masses(masses_);
     for (double m : masses_) total_mass_ += m;  // index order, as the driver sums it
   }
@@ -74,7 +82,11 @@ class DirectGravity {
     std::copy(pos.x.begin(), pos.x.end(), sources_.x.begin());
     std::copy(pos.y.begin(), pos.y.end(), sources_.y.begin());
     std::copy(pos.z.begin(), pos.z.end(), sources_.z.begin());
-    nbody::accelerations(sources_, 0, size(), gravity_.G, gravity_.softening, out, threads_);
+    if (comm_ == nullptr) {
+      nbody::accelerations(sources_, 0, size(), gravity_.G, gravity_.softening, out, threads_);
+    } else {
+      evaluate_blocks(out);
+    }
     ++evaluations_;
   }
   [[nodiscard]] nbody::Diagnostics diagnostics(const nbody::State& s) const {
@@ -86,9 +98,27 @@ class DirectGravity {
   [[nodiscard]] std::uint64_t evaluations() const noexcept { return evaluations_; }
 
  private:
+  // collective: this rank's targets, then every rank's, into `out`.
+  void evaluate_blocks(const nbody::Field& out) {
+    const auto own = own_block(size(), comm_);
+    std::vector<double> mine(4 * own.size());
+    double* m = mine.data();
+    const std::size_t k = own.size();
+    nbody::accelerations(sources_, own.begin, k, gravity_.G, gravity_.softening,
+                         {m, m + k, m + 2 * k, out.phi != nullptr ? m + 3 * k : nullptr},
+                         threads_);
+    double* columns[4] = {out.ax, out.ay, out.az, out.phi};
+    for (std::size_t c = 0; c < 4; ++c) {
+      if (columns[c] == nullptr) continue;
+      const auto all = all_blocks({m + c * k, k}, size(), *comm_);
+      std::copy(all.begin(), all.end(), columns[c]);
+    }
+  }
+
   std::vector<double> masses_;
   nbody::Gravity gravity_;
   int threads_;
+  const parallel::Comm* comm_;
   nbody::Sources sources_;
   double total_mass_ = 0;
   std::uint64_t evaluations_ = 0;
@@ -115,8 +145,9 @@ py::dict dict_of(const nbody::Diagnostics& d) {
 class Simulation {
  public:
   Simulation(const DoubleArray& pos, const DoubleArray& vel, const DoubleArray& masses, double G,
-             double softening, const std::string& integrator, int threads)
-      : gravity_(vector_of(masses, "masses"), gravity_of(G, softening), threads),
+             double softening, const std::string& integrator, int threads,
+             const parallel::Comm* comm = nullptr)
+      : gravity_(vector_of(masses, "masses"), gravity_of(G, softening), threads, comm),
         integrator_(nbody::parse_integrator(integrator, "integrator")) {
     state_.pos = columns(pos, gravity_.size(), "positions");
     state_.vel = columns(vel, gravity_.size(), "velocities");
@@ -179,33 +210,55 @@ void bind_nbody(py::module_& m) {
   m.def(
       "nbody_accelerations",
       [](const DoubleArray& pos, const DoubleArray& masses, double G, double softening,
-         std::optional<int> threads, bool potential) -> py::object {
-        std::vector<double> mass = vector_of(masses, "masses");
-        const std::size_t n = mass.size();
-        const int t = threads_or_default(threads);
-        const Vec3s p = columns(pos, n, "positions");
+         std::optional<int> threads, bool potential,
+         std::optional<int> comm_handle) -> py::object {
+        const auto n = static_cast<std::size_t>(masses.size());
         auto acc = component_block(n);
         py::array_t<double> phi(static_cast<py::ssize_t>(potential ? n : 0));
         double* a = acc.mutable_data();
         double* f = potential ? phi.mutable_data() : nullptr;
         {
-          py::gil_scoped_release release;
-          DirectGravity gravity(std::move(mass), gravity_of(G, softening), t);
+          py::gil_scoped_release release;  // kernels and MPI run without the GIL
+          const auto comm = comm_from_handle(comm_handle);
+          std::vector<double> mass;
+          Vec3s p;
+          nbody::Gravity g;
+          int t = 1;
+          on_every_rank(comm.get(), [&] {  // a bad argument on one rank is an error on all
+            mass = vector_of(masses, "masses");
+            p = columns(pos, n, "positions");
+            g = gravity_of(G, softening);
+            t = threads_or_default(threads);
+          });
+          if (comm) check_same_size(n, *comm, "positions, masses");
+          DirectGravity gravity(std::move(mass), g, t, comm.get());
           gravity.evaluate(p, {a, a + n, a + 2 * n, f});
         }
         return potential ? py::object(py::make_tuple(acc, phi)) : py::object(acc);
       },
       py::arg("positions"), py::arg("masses"), py::arg("G") = 1.0, py::arg("softening") = 0.01,
-      py::arg("threads") = py::none(), py::arg("potential") = false);
+      py::arg("threads") = py::none(), py::arg("potential") = false,
+      py::arg("comm_handle") = py::none());
   m.def(
       "nbody_diagnostics",
       [](const DoubleArray& pos, const DoubleArray& vel, const DoubleArray& masses, double G,
-         double softening, std::optional<int> threads) {
-        Simulation sim(pos, vel, masses, G, softening, "leapfrog", threads_or_default(threads));
-        return sim.diagnostics();
+         double softening, std::optional<int> threads, std::optional<int> comm_handle) {
+        std::unique_ptr<parallel::Comm> comm;
+        std::unique_ptr<Simulation> sim;
+        {
+          py::gil_scoped_release release;
+          comm = comm_from_handle(comm_handle);
+          on_every_rank(comm.get(), [&] {  // a bad argument on one rank is an error on all
+            sim = std::make_unique<Simulation>(pos, vel, masses, G, softening, "leapfrog",
+                                               threads_or_default(threads), comm.get());
+          });
+          if (comm) check_same_size(static_cast<std::uint64_t>(masses.size()), *comm, "masses");
+        }
+        return sim->diagnostics();
       },
       py::arg("positions"), py::arg("velocities"), py::arg("masses"), py::arg("G") = 1.0,
       py::arg("softening") = 0.01, py::arg("threads") = py::none(),
+      py::arg("comm_handle") = py::none(),
       "Kinetic, potential (1/2 sum m_i phi_i, softened) and total energy, momentum, centre of "
       "mass, summed in particle order as the CLI's /nbody diagnostics.");
   m.def(

@@ -426,6 +426,22 @@ void Group::write_string_rows(const std::string& name, const std::vector<std::st
   });
 }
 
+void Group::row_views(const std::string& name, const std::string& views_group) {
+  if (comm_ == nullptr) throw IoError("row views of " + name + ": parallel files only");
+  collectively(comm_, [&] {
+    if (comm_->is_root()) defer_row_views(h_.get(), name, views_group);
+  });
+}
+
+std::string row_view_name(const std::string& dataset, std::uint64_t row) {
+  auto six_digits = [](std::uint64_t k) {
+    std::string d = std::to_string(k);
+    if (d.size() < 6) d.insert(0, 6 - d.size(), '0');
+    return d;
+  };
+  return six_digits(row / kRowsPerBlock * kRowsPerBlock) + "/" + dataset + "_" + six_digits(row);
+}
+
 void Group::write_strings_root(const std::string& name, const std::vector<std::string>& values) {
   const bool writer = comm_ == nullptr || comm_->is_root();
   std::uint64_t n = values.size();

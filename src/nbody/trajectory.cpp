@@ -2,6 +2,7 @@
 #include "rankwise/nbody/trajectory.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 namespace rankwise::nbody {
 namespace {
@@ -64,6 +65,13 @@ void TrajectoryWriter::finish(std::span<const double> masses) {
   group_.write_root<double>("momentum", momentum_, {f, 3});
   group_.write_root<double>("center_of_mass", centre_, {f, 3});
   group_.write_root<double>("masses", masses, {n_});
+  // The particle index 0..N-1 (the particle axis's dimension scale, and the sidecar's vertex
+  // list), and one view per frame for readers that cannot select a frame (xdmf.cpp).
+  std::vector<std::int64_t> index(own_.size());
+  std::iota(index.begin(), index.end(), static_cast<std::int64_t>(own_.begin));
+  group_.write_rows<std::int64_t>("particle", index, n_, own_.begin);
+  group_.row_views("positions", "frames");
+  group_.row_views("velocities", "frames");
   // Close the datasets now: an MPI-IO file must not close with objects still open.
   positions_ = io::Dataset(io::Handle(), nullptr);
   velocities_ = io::Dataset(io::Handle(), nullptr);

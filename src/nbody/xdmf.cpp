@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "rankwise/errors.hpp"
+#include "rankwise/io/h5.hpp"
 #include "rankwise/io/output_path.hpp"
 
 namespace rankwise::nbody {
@@ -23,16 +24,15 @@ std::string xdmf_path(const std::string& h5_path) {
 }
 
 namespace {
-// A [1, N, 3] slab of frame f from a [F, N, 3] dataset.
-void vector_slab(std::ostringstream& x, const std::string& h5, const std::string& dataset,
-                 std::uint64_t f, std::uint64_t frames, std::uint64_t n) {
-  x << "        <DataItem ItemType=\"HyperSlab\" Dimensions=\"" << n << " 3\" Type=\"HyperSlab\">\n"
-    << "          <DataItem Dimensions=\"3 3\" Format=\"XML\">" << f << " 0 0 1 1 1 1 " << n
-    << " 3</DataItem>\n"
-    << "          <DataItem Dimensions=\"" << frames << " " << n
-    << " 3\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" << h5 << ":" << dataset
-    << "</DataItem>\n"
-    << "        </DataItem>\n";
+// An [N, 3] array: frame f's view of `dataset` (made by TrajectoryWriter::finish), a plain
+// HDF dataset that both ParaView readers read. ParaView 5.11's Xdmf3 reader reads no points
+// from HyperSlab items of the [F, N, 3] dataset, the legacy reader none from Xdmf3's own
+// "dataset|start:stride:count:dims" slab syntax.
+void frame_item(std::ostringstream& x, const std::string& h5, const std::string& dataset,
+                std::uint64_t f, std::uint64_t n) {
+  x << "        <DataItem Dimensions=\"" << n
+    << " 3\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" << h5 << ":/nbody/frames/"
+    << io::row_view_name(dataset, f) << "</DataItem>\n";
 }
 }  // namespace
 
@@ -44,15 +44,21 @@ std::string xdmf_document(const std::string& h5, std::uint64_t n, std::span<cons
     << "<Xdmf Version=\"2.0\">\n  <Domain>\n"
     << "    <Grid Name=\"nbody\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
   for (std::uint64_t f = 0; f < frames; ++f) {
+    // The vertex list is explicit (/nbody/particle = 0..N-1): without one the Xdmf3 reader
+    // makes points but no cells, and ParaView draws nothing.
     x << "    <Grid Name=\"frame " << f << "\" GridType=\"Uniform\">\n"
       << "      <Time Value=\"" << times[f] << "\"/>\n"
       << "      <Topology TopologyType=\"Polyvertex\" NumberOfElements=\"" << n
-      << "\" NodesPerElement=\"1\"/>\n"
+      << "\" NodesPerElement=\"1\">\n"
+      << "        <DataItem Dimensions=\"" << n
+      << "\" NumberType=\"Int\" Precision=\"8\" Format=\"HDF\">" << h5
+      << ":/nbody/particle</DataItem>\n"
+      << "      </Topology>\n"
       << "      <Geometry GeometryType=\"XYZ\">\n";
-    vector_slab(x, h5, "/nbody/positions", f, frames, n);
+    frame_item(x, h5, "positions", f, n);
     x << "      </Geometry>\n"
       << "      <Attribute Name=\"velocity\" AttributeType=\"Vector\" Center=\"Node\">\n";
-    vector_slab(x, h5, "/nbody/velocities", f, frames, n);
+    frame_item(x, h5, "velocities", f, n);
     x << "      </Attribute>\n"
       << "      <Attribute Name=\"mass\" AttributeType=\"Scalar\" Center=\"Node\">\n"
       << "        <DataItem Dimensions=\"" << n

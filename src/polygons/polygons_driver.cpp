@@ -18,6 +18,7 @@
 #include "rankwise/polygons/partition.hpp"
 #include "rankwise/polygons/shapefile.hpp"
 #include "rankwise/polygons/synthetic.hpp"
+#include "rankwise/polygons/vector_layer.hpp"
 #include "rankwise/polygons/vector_source.hpp"
 #include "rankwise/process/shutdown.hpp"
 
@@ -73,25 +74,6 @@ struct Input {
   std::string read_by;                // .shp on several ranks: "ranks" or "root" (effective)
 };
 
-// Coordinates read through GDAL get the checks the shapefile reader makes: finite, and
-// within [-540, 540] x [-90, 90] for lon/lat.
-void check_coordinates(const PolygonSet& set, const std::vector<std::int64_t>& fid, Crs crs,
-                       const std::string& source) {
-  const bool lonlat = crs == Crs::geographic;
-  const double max_x = lonlat ? 540.0 : std::numeric_limits<double>::max();
-  const double max_y = lonlat ? 90.0 : std::numeric_limits<double>::max();
-  for (std::uint64_t r = 0; r < set.records(); ++r) {
-    const std::uint64_t first = set.ring_start[set.first_ring(r)];
-    const std::uint64_t last = set.ring_start[set.end_ring(r)];
-    for (std::uint64_t v = first; v < last; ++v) {
-      if (std::fabs(set.x[v]) <= max_x && std::fabs(set.y[v]) <= max_y) continue;
-      throw InputError(source + ": feature " + std::to_string(fid[r]) + ": vertex (" +
-                       std::to_string(set.x[v]) + ", " + std::to_string(set.y[v]) +
-                       ") is not a valid " + (lonlat ? "longitude/latitude" : "coordinate"));
-    }
-  }
-}
-
 // The fields to read: --fields, plus --group-by's if not among them.
 std::vector<std::string> wanted_fields(const PolygonsOptions& o) {
   std::vector<std::string> wanted = o.fields;
@@ -142,27 +124,12 @@ Input read_or_generate(const PolygonsOptions& o) {
   } else {
     std::error_code ec;
     if (!std::filesystem::is_directory(o.input, ec)) io::check_regular_file(o.input, "the input");
-    VectorData v = read_vector({o.input, o.layer, o.name_field, wanted_fields(o)});
-    double bounds[4] = {0, 0, 0, 0};
-    if (!v.polygons.x.empty()) {
-      const auto [x0, x1] = std::minmax_element(v.polygons.x.begin(), v.polygons.x.end());
-      const auto [y0, y1] = std::minmax_element(v.polygons.y.begin(), v.polygons.y.end());
-      bounds[0] = *x0;
-      bounds[1] = *y0;
-      bounds[2] = *x1;
-      bounds[3] = *y1;
-    }
-    crs_file = o.input + " (layer " + v.layer + ")";
-    f.warnings = std::move(v.warnings);
-    describe_crs(v.crs_wkt.empty() ? std::nullopt : std::optional(v.crs_wkt), crs_file,
-                 "has no coordinate system", bounds, o.assume_crs, f);
-    check_coordinates(v.polygons, v.fid, f.crs, o.input);
-    in.polygons = std::move(v.polygons);
+    VectorLayer v =
+        read_vector_layer({o.input, o.layer, o.name_field, wanted_fields(o)}, o.assume_crs);
+    crs_file = v.where;
+    f = std::move(v.info);
+    in.polygons = std::move(f.polygons);
     in.fid = std::move(v.fid);
-    f.names = std::move(v.names);
-    f.fields = std::move(v.fields);
-    f.name_field = v.name_field;
-    f.code_page = "UTF-8 (GDAL)";
     in.layer = v.layer;
     in.format = v.driver + " (GDAL)";
   }

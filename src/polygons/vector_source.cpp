@@ -20,15 +20,32 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Where the module may be: beside the executable's lib directory (installed: PREFIX/bin and
-// PREFIX/lib/rankwise; build tree: build/bin and build/lib/rankwise).
+// Where the module may be: <A>/lib/rankwise/ for A the directory of the executable's parent
+// (installed: PREFIX/bin and PREFIX/lib/rankwise; build tree: build/bin and build/lib/rankwise),
+// else beside the executable; then, for code loaded into another program (the Python
+// package's _core module: build/python/rankwise/, PREFIX/lib/python3/dist-packages/rankwise/),
+// <A>/lib/rankwise/ for A that module's directory and up to four of its parents.
 std::vector<fs::path> module_candidates() {
+  const std::string name = "librankwise_ogr.so";
+  std::vector<fs::path> out;
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return {};
-  const fs::path bin = exe.parent_path();
-  return {bin.parent_path() / "lib" / "rankwise" / "librankwise_ogr.so",
-          bin / "librankwise_ogr.so"};
+  if (!ec) {
+    const fs::path bin = exe.parent_path();
+    out.push_back(bin.parent_path() / "lib" / "rankwise" / name);
+    out.push_back(bin / name);
+  }
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<const void*>(&module_candidates), &info) != 0 &&
+      info.dli_fname != nullptr) {
+    fs::path dir = fs::absolute(fs::path(info.dli_fname), ec).parent_path();
+    for (int up = 0; up < 5 && !dir.empty(); ++up, dir = dir.parent_path()) {
+      const fs::path candidate = dir / "lib" / "rankwise" / name;
+      if (std::find(out.begin(), out.end(), candidate) == out.end()) out.push_back(candidate);
+      if (dir == dir.root_path()) break;
+    }
+  }
+  return out;
 }
 
 // The module's entry point; loaded once, never unloaded (GDAL registers drivers globally).

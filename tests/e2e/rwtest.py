@@ -124,3 +124,36 @@ def wait_for(predicate, timeout, what):
             return
         time.sleep(0.01)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def check_sidecar(h5_path):
+    """The XDMF sidecar of nbody output `h5_path` covers every frame of the file: one grid per
+    frame at the file's time, its vertex list, positions and velocities read (through h5py) as
+    exactly the file's /nbody/particle, positions[f] and velocities[f]. Returns the frame count."""
+    import xml.etree.ElementTree as ET
+
+    import h5py
+    import numpy as np
+
+    h5_path = Path(h5_path)
+    doc = ET.parse(h5_path.with_suffix(".xdmf")).getroot()
+    grids = doc.find("Domain").find("Grid").findall("Grid")
+
+    def item(node, f):
+        name, path = node.find("DataItem").text.strip().split(":")
+        assert name == h5_path.name
+        return f[path][()]
+
+    with h5py.File(h5_path) as f:
+        g = f["nbody"]
+        times, pos, vel = g["time"][()], g["positions"][()], g["velocities"][()]
+        n = pos.shape[1]
+        assert len(grids) == len(times) == pos.shape[0]
+        for k, grid in enumerate(grids):
+            assert float(grid.find("Time").get("Value")) == times[k]
+            np.testing.assert_array_equal(item(grid.find("Topology"), f), np.arange(n))
+            np.testing.assert_array_equal(item(grid.find("Geometry"), f), pos[k])
+            attributes = {a.get("Name"): a for a in grid.findall("Attribute")}
+            np.testing.assert_array_equal(item(attributes["velocity"], f), vel[k])
+            np.testing.assert_array_equal(item(attributes["mass"], f), g["masses"][()])
+    return len(grids)

@@ -7,7 +7,7 @@ import h5py
 import numpy as np
 import pytest
 
-from rwtest import assert_clean_failure, run
+from rwtest import assert_clean_failure, check_sidecar, run
 
 
 def nbody(tmp_path, name, args, ranks=1, threads=1):
@@ -60,8 +60,29 @@ def test_schema_attributes_and_xdmf(tmp_path):
     assert len(grids) == 4
     assert float(grids[3].find("Time").get("Value")) == pytest.approx(0.025)
     refs = {item.text for item in doc.iter("DataItem") if item.get("Format") == "HDF"}
-    assert refs == {"run.h5:/nbody/positions", "run.h5:/nbody/velocities", "run.h5:/nbody/masses"}
+    # Per-frame views (HDF5 virtual datasets), which both ParaView readers read.
+    views = {f"run.h5:/nbody/frames/000000/{a}_{k:06d}" for a in ("positions", "velocities")
+             for k in range(4)}
+    assert refs == views | {"run.h5:/nbody/particle", "run.h5:/nbody/masses"}
+    assert check_sidecar(out) == 4
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.h5", "run.xdmf"]
+
+
+def test_frame_views_cover_every_frame_in_blocks(tmp_path):
+    """250 frames: views in blocks of 100 (each block with its own dimension scales), every one
+    equal to its frame; they are views, not copies (the file grows by ~1.3 KB per frame)."""
+    out = nbody(tmp_path, "run.h5", ["--ic", "uniform", "--particles", 5, "--steps", 249,
+                                     "--snapshot-every", 1], ranks=2)
+    assert check_sidecar(out) == 250
+    with h5py.File(out) as f:
+        frames = f["nbody/frames"]
+        assert sorted(frames) == ["000000", "000100", "000200"]
+        assert len(frames["000200"]) == 2 * 50 + 2  # positions, velocities, particle, xyz
+        view = frames["000100/positions_000123"]
+        assert view.is_virtual and view.shape == (5, 3)
+        np.testing.assert_array_equal(view[()], f["nbody/positions"][123])
+        assert [d[0].name for d in view.dims] == ["/nbody/frames/000100/particle",
+                                                  "/nbody/frames/000100/xyz"]
 
 
 def test_kepler_from_ic_file_leapfrog(tmp_path):

@@ -11,7 +11,7 @@ import h5py
 import numpy as np
 import pytest
 
-from rwtest import run
+from rwtest import check_sidecar, run
 
 SCRIPT = Path(__file__).with_name("paraview") / "open_sidecar.py"
 
@@ -35,12 +35,13 @@ def opened(tmp_path_factory):
     with h5py.File(out) as f:
         g = f["nbody"]
         truth = {"times": g["time"][:], "positions": g["positions"][:],
-                 "velocities": g["velocities"][:]}
+                 "velocities": g["velocities"][:], "masses": g["masses"][:]}
+    assert check_sidecar(out) == 4
     return json.loads(lines[-1][len("RESULT "):]), truth
 
 
 def check_frames(read, truth):
-    np.testing.assert_allclose(read["times"], truth["times"], rtol=1e-15)
+    np.testing.assert_array_equal(read["times"], truth["times"])  # the sidecar's 17 digits
     n = truth["positions"].shape[1]
     for key, f in (("first", 0), ("last", -1)):
         frame = read[key]
@@ -62,11 +63,20 @@ def test_default_reader_is_xdmf3(opened):
     assert read["default"]["reader"] == "Xdmf3ReaderS"
 
 
-# ParaView 5.11's Xdmf3 reader asks an array for its number type before reading it, and a
-# HyperSlab item has none until read ("Skipping unrecognized array type [None]"), so it gets 0
-# points. Xdmf3's own "file.h5:/path|start:stride:count:dims" slab syntax is read by Xdmf3 but
-# breaks the legacy reader; issue #12 item 3 is open. strict: this fails once the sidecar works.
-@pytest.mark.xfail(strict=True, reason="issue #12.3: Xdmf3 reader reads 0 points from HyperSlabs")
 def test_default_reader_reads_the_trajectory(opened):
     read, truth = opened
     check_frames(read["default"], truth)
+    assert read["default"]["first"]["cells"] == truth["positions"].shape[1]  # drawn: one vertex each
+
+
+def test_default_reader_with_a_relative_path(opened):
+    read, truth = opened
+    assert read["default_relative"]["reader"] == "Xdmf3ReaderS"
+    check_frames(read["default_relative"], truth)
+
+
+def test_both_readers_read_the_masses(opened):
+    read, truth = opened
+    for reader in ("default", "legacy"):
+        for key in ("first", "last"):
+            np.testing.assert_array_equal(read[reader][key]["masses"], truth["masses"])

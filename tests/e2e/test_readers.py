@@ -91,6 +91,13 @@ def test_dimension_names(outputs):
         assert ds["positions"].dims == ("frame", "particle", "xyz")
         assert list(ds["xyz"].values) == ["x", "y", "z"]
         assert ds["masses"].dims == ("particle",)
+    for engine in ("h5netcdf", "netcdf4"):  # the per-frame views share /nbody's dimensions
+        with xr.open_dataset(outputs / "nbody.h5", group="nbody/frames/000000",
+                             engine=engine) as ds:
+            assert sorted(ds.data_vars) == [f"{a}_{f:06d}" for a in ("positions", "velocities")
+                                            for f in range(5)]
+            assert all(v.dims == ("particle", "xyz") for v in ds.data_vars.values())
+            assert list(ds["particle"].values) == list(range(40))
     with xr.open_dataset(outputs / "pi.h5", group="timings", engine="netcdf4") as ds:
         assert ds["seconds"].dims == ("rank", "phase")
         assert list(ds["phase"].values) == list(ds["phases"].values)

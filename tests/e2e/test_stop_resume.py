@@ -21,7 +21,7 @@ import h5py
 import numpy as np
 import pytest
 
-from rwtest import finish, kill_started, rank_pids, run, start, wait_for
+from rwtest import check_sidecar, finish, kill_started, rank_pids, run, start, wait_for
 
 STOP_DEADLINE = 10  # seconds from the signal to the job's end (the bound)
 
@@ -127,9 +127,12 @@ def test_nbody_signal_keeps_frames_and_checkpoint_and_continues_bitwise(tmp_path
         assert frames >= 1 and g["positions"].shape == (frames, N, 3)
         assert np.isfinite(g["positions"][()]).all()
         assert g["time"][-1] <= step * 1e-3 + 1e-12
+    assert check_sidecar(out) == frames
     continue_until_done(stops[0].split("continue with: ")[1], tmp_path)
     assert names(tmp_path) == ["run.ck.h5", "run.h5", "run.xdmf"]
     assert_equal_trajectories(straight, out)
+    # The sidecar and the per-frame views cover the taken-over frames and the new ones.
+    assert check_sidecar(out) == check_sidecar(straight)
 
 
 def test_sigterm_to_mpiexec_stops_within_its_grace(tmp_path):

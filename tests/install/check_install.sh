@@ -6,7 +6,8 @@
 # 3. the modulefiles (loaded by Lmod when it is installed, else parsed by lua/tclsh, else read);
 # 4. the installed binary: pi, and polygons from a GeoPackage (GDAL module found from bin/);
 # 5. find_package(rankwise) from tests/install (found through the modulefile's CMAKE_PREFIX_PATH
-#    when Lmod loaded it), built and run; 6. the Python package imported from the prefix;
+#    when Lmod loaded it), built and run; 6. the Python package imported from the prefix with
+#    only the environment the modulefile sets (PYTHONPATH): pi, a shapefile, a GeoPackage;
 # 7. packaging/spack/package.py compiles.
 set -euo pipefail
 BUILD=$(cd "$1" && pwd)
@@ -15,6 +16,7 @@ PYTHON=${3:-python3}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/rankwise-install.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 PREFIX=$TMP/prefix
+PYDIR_WANT=$PREFIX/lib/python3/dist-packages  # where the modulefiles point PYTHONPATH
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "--- $*"; }
 cmake() { command "${CMAKE:-cmake}" "$@"; }  # the CMake that configured the build
@@ -56,7 +58,10 @@ if [ -x "$LMOD" ]; then
      [ "$(command -v rankwise)" = "$PREFIX/bin/rankwise" ] || fail "$tree: rankwise on PATH is $(command -v rankwise)"
      [ "$RANKWISE_ROOT" = "$PREFIX" ] || fail "$tree: RANKWISE_ROOT=$RANKWISE_ROOT"
      [ "$CMAKE_PREFIX_PATH" = "$PREFIX" ] || fail "$tree: CMAKE_PREFIX_PATH=$CMAKE_PREFIX_PATH"
-     case $LOADEDMODULES in "rankwise/$VERSION") ;; *) fail "$tree: loaded $LOADEDMODULES" ;; esac)
+     case $LOADEDMODULES in "rankwise/$VERSION") ;; *) fail "$tree: loaded $LOADEDMODULES" ;; esac
+     if [ -d "$PYDIR_WANT/rankwise" ]; then
+       [ "${PYTHONPATH:-}" = "$PYDIR_WANT" ] || fail "$tree: PYTHONPATH=${PYTHONPATH:-}"
+     fi)
   done
   echo "Lmod loads both modulefiles"
 else
@@ -72,13 +77,19 @@ else
     tclsh "$TMP/stub.tcl" "$PREFIX/share/modulefiles/rankwise/$VERSION" > "$TMP/tcl.out" \
       || fail "the Tcl modulefile does not run"
     grep -qxF "prepend PATH $PREFIX/bin" "$TMP/tcl.out" || fail "Tcl modulefile: $(cat "$TMP/tcl.out")"
+    if [ -d "$PYDIR_WANT/rankwise" ]; then
+      grep -qxF "prepend PYTHONPATH $PYDIR_WANT" "$TMP/tcl.out" || fail "Tcl modulefile: $(cat "$TMP/tcl.out")"
+    fi
   fi
   lua="$PREFIX/share/modulefiles/rankwise/$VERSION.lua"
   grep -qF "local root = \"$PREFIX\"" "$lua" || fail "$lua does not name $PREFIX"
   for want in 'setenv("RANKWISE_ROOT", root)' 'prepend_path("PATH", pathJoin(root, "bin"))' \
-              'prepend_path("CMAKE_PREFIX_PATH", root)'; do
+              'prepend_path("CMAKE_PREFIX_PATH", root)' 'prepend_path("PYTHONPATH", pathJoin(root, python))'; do
     grep -qF "$want" "$lua" || fail "$lua lacks $want"
   done
+  if [ -d "$PYDIR_WANT/rankwise" ]; then
+    grep -qxF 'local python = "lib/python3/dist-packages"' "$lua" || fail "$lua: no Python directory"
+  fi
   echo "modulefiles read (no Lmod here)"
 fi
 
@@ -111,15 +122,30 @@ cmake --build "$TMP/downstream" -j 2 > "$TMP/downstream-build.log" 2>&1 \
   || { cat "$TMP/downstream-build.log"; fail "downstream build"; }
 "$TMP/downstream/rankwise_downstream" || fail "downstream run"
 
-step "the Python package, imported from the prefix"
-PYDIR=$(ls -d "$PREFIX"/lib/python3*/dist-packages 2>/dev/null | head -n 1 || true)
-if [ -n "$PYDIR" ] && [ -d "$PYDIR/rankwise" ]; then
+step "the Python package, imported from the prefix with only the modulefile's environment"
+# The PYTHONPATH the modulefile sets: Lmod loads it in an empty environment; without Lmod,
+# the Tcl stand-ins above printed it.
+module_pythonpath() {
+  if [ -x "$LMOD" ]; then
+    env -i HOME="$TMP" PATH=/usr/bin:/bin MODULEPATH="$PREFIX/share/modulefiles" bash -c \
+      'eval "$("$1" bash load rankwise)" && printf %s "${PYTHONPATH:-}"' _ "$LMOD"
+  elif [ -s "$TMP/tcl.out" ]; then
+    sed -n 's/^prepend PYTHONPATH //p' "$TMP/tcl.out"
+  else
+    printf %s "$PYDIR_WANT"  # nothing here reads modulefiles: what they name
+  fi
+}
+PYDIR=""
+if [ -d "$PYDIR_WANT/rankwise" ]; then PYDIR=$(module_pythonpath) || fail "the modulefile does not load"; fi
+if [ -n "$PYDIR" ]; then
+  [ "$PYDIR" = "$PYDIR_WANT" ] || fail "the modulefile sets PYTHONPATH=$PYDIR, not $PYDIR_WANT"
   # Outside the build and source trees, so only the installed copy can be imported; pi and
   # polygon areas as the installed binary wrote them (pi.h5 above; py.shp/py.h5 here).
   "$PREFIX/bin/rankwise" polygons --generate 20 --write-shapefile py.shp -q -o py-gen.h5 \
     || fail "polygons --generate (for the Python check)"
   "$PREFIX/bin/rankwise" polygons py.shp -q -o py.h5 || fail "polygons py.shp"
-  out=$(cd "$TMP" && env PYTHONPATH="$PYDIR" PYTHONPYCACHEPREFIX="$TMP/pycache" "$PYTHON" -c '
+  out=$(cd "$TMP" && env -i HOME="$TMP" PATH="$PREFIX/bin:/usr/bin:/bin" PYTHONPATH="$PYDIR" \
+        PYTHONPYCACHEPREFIX="$TMP/pycache" "$PYTHON" -c '
 import sys, h5py, numpy as np, rankwise
 assert rankwise.__file__.startswith(sys.argv[1]), rankwise.__file__
 assert rankwise.__version__ == sys.argv[2], rankwise.__version__
@@ -129,8 +155,13 @@ with h5py.File("py.h5") as f:
     got = rankwise.polygons.areas("py.shp", as_frame=False)["area_m2"]
     assert np.array_equal(got, f["polygons/area_m2"][()]), "polygons.areas"
 assert rankwise.load("py.h5")["polygons"] is not None
+import os
+if os.path.exists("s.gpkg"):  # the GDAL module, found from the installed package
+    with h5py.File("gpkg.h5") as f:
+        got = rankwise.polygons.areas("s.gpkg", as_frame=False)["area_m2"]
+        assert np.array_equal(got, f["polygons/area_m2"][()]), "polygons.areas(gpkg)"
 ' "$PYDIR" "$VERSION" 2>&1) || fail "import rankwise from $PYDIR: $out"
-  echo "rankwise $VERSION imported from $PYDIR"
+  echo "rankwise $VERSION imported from $PYDIR (the modulefile's PYTHONPATH)"
 else
   echo "no Python package installed (built without pybind11): check skipped"
 fi

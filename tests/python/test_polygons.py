@@ -83,3 +83,26 @@ def test_arrays():
             rankwise.polygons.areas((x, y, bad), as_frame=False)
     with pytest.raises(ValueError):
         rankwise.polygons.areas((x, y, [0, 5, 10, 15]), kind="spherical")
+
+
+@pytest.mark.parametrize("fmt", ["GPKG", "GeoJSON"])
+@pytest.mark.parametrize("crs", ["geographic", "projected"])
+def test_other_formats_are_read_as_the_cli_reads_them(run_cli, tmp_path, fmt, crs):
+    """A GeoPackage or GeoJSON made by ogr2ogr: the areas and names of `rankwise polygons` on
+    that file, bit for bit (through the same GDAL module and reading code)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("ogr2ogr") is None:
+        pytest.skip("ogr2ogr is not installed (gdal-bin)")
+    shp = shapefile(run_cli, tmp_path, crs)
+    path = tmp_path / ("gen." + fmt.lower())
+    subprocess.run(["ogr2ogr", "-f", fmt, str(path), str(shp)], check=True, timeout=60)
+    want = run_cli("polygons", str(path), "--area", "both")["polygons"]
+    table = rankwise.polygons.areas(path, kind="both", as_frame=False)
+    for name, values in columns(table).items():
+        assert np.array_equal(values, want[name][()], equal_nan=True), name
+    assert list(table["name"]) == [n.decode() for n in want["name"][()]]
+    assert len(table["name"]) == 40 and np.all(table["area_m2"] > 0)
+    with pytest.raises(ValueError, match="no such file"):
+        rankwise.polygons.areas(tmp_path / "missing.gpkg")

@@ -9,6 +9,7 @@
 #include "rankwise/nbody/initial_conditions.hpp"
 #include "rankwise/nbody/integrators.hpp"
 #include "rankwise/nbody/trajectory.hpp"
+#include "rankwise/io/h5.hpp"
 #include "rankwise/nbody/xdmf.hpp"
 
 using namespace rankwise::nbody;
@@ -188,6 +189,12 @@ TEST(NbodyTrajectory, FrameStepsAndSidecarName) {
   EXPECT_EQ(xdmf_path("run.hdf"), "run.hdf.xdmf");
   const std::vector<double> times = {0.0, 0.5};
   const std::string doc = xdmf_document("run.h5", 10, times);
-  EXPECT_NE(doc.find("run.h5:/nbody/positions"), std::string::npos);
+  EXPECT_NE(doc.find("run.h5:/nbody/frames/000000/positions_000001"), std::string::npos);
+  EXPECT_NE(doc.find("run.h5:/nbody/frames/000000/velocities_000000"), std::string::npos);
+  EXPECT_EQ(doc.find("positions_000002"), std::string::npos);
+  EXPECT_NE(doc.find("run.h5:/nbody/particle"), std::string::npos);
+  EXPECT_EQ(rankwise::io::row_view_name("positions", 1234), "001200/positions_001234");
+  EXPECT_EQ(rankwise::io::row_view_name("velocities", 99), "000000/velocities_000099");
+  EXPECT_EQ(rankwise::io::row_view_name("positions", 1234567), "1234500/positions_1234567");
   EXPECT_NE(doc.find("<Time Value=\"0.5\"/>"), std::string::npos);
 }

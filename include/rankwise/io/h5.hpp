@@ -101,6 +101,12 @@ class Group {
   /// collective: root's strings (fixed-length UTF-8).
   void write_strings_root(const std::string& name, const std::vector<std::string>& values);
 
+  /// collective: once the file is closed, root adds group `views_group` beside `name` with one
+  /// HDF5 virtual dataset row_view_name(name, i) per index i of dataset `name`'s first axis,
+  /// each a view of row i (no data copied), for readers that cannot select slabs themselves.
+  /// Each block of kRowsPerBlock views has its own dimension scales. Parallel files only.
+  void row_views(const std::string& name, const std::string& views_group);
+
   /// collective: scalar attributes (every rank passes the same value). Strings are UTF-8.
   void attribute(const std::string& name, const std::string& value);
   void attribute(const std::string& name, double value);
@@ -148,6 +154,13 @@ class File {
 /// True once a parallel file was abandoned after an error: the process must then end with
 /// _exit (no MPI_Finalize, no HDF5 shutdown, both of which would touch the broken file).
 [[nodiscard]] bool abandoned_files() noexcept;
+
+/// Row views per block group (Group::row_views).
+inline constexpr std::uint64_t kRowsPerBlock = 100;
+
+/// The path of the view of row `row` below its views group, made by Group::row_views:
+/// row 1234 of "positions" is "001200/positions_001234".
+[[nodiscard]] std::string row_view_name(const std::string& dataset, std::uint64_t row);
 
 /// The HDF5 library version, e.g. "1.10.8".
 [[nodiscard]] std::string hdf5_version();

@@ -9,9 +9,9 @@ namespace rankwise::nbody {
 /// The sidecar's path for output `h5_path`: "run.h5" -> "run.xdmf", otherwise + ".xdmf".
 [[nodiscard]] std::string xdmf_path(const std::string& h5_path);
 
-/// An XDMF 2 document: a temporal collection with one Polyvertex grid per frame, geometry and
-/// velocity as HyperSlabs of /nbody/positions and /nbody/velocities in `h5_name` (a path
-/// relative to the sidecar), masses from /nbody/masses.
+/// An XDMF 2 document: a temporal collection with one Polyvertex grid per frame (vertices
+/// /nbody/particle), geometry and velocity from the frame's views in /nbody/frames of
+/// `h5_name` (a path relative to the sidecar), masses from /nbody/masses.
 [[nodiscard]] std::string xdmf_document(const std::string& h5_name, std::uint64_t particles,
                                         std::span<const double> times);
 

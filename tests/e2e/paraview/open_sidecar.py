@@ -4,6 +4,7 @@
 usage: pvpython open_sidecar.py RUN.xdmf
 """
 import json
+import os
 import sys
 
 from paraview import servermanager, simple
@@ -14,12 +15,14 @@ def frame(reader, t):
     data = servermanager.Fetch(reader)
     n = data.GetNumberOfPoints()
     velocity = data.GetPointData().GetArray("velocity")
+    mass = data.GetPointData().GetArray("mass")
     return {
         "time": t,
         "points": n,
         "cells": data.GetNumberOfCells(),
         "positions": [list(data.GetPoint(i)) for i in range(n)],
         "velocities": [list(velocity.GetTuple3(i)) for i in range(n)] if velocity else None,
+        "masses": [mass.GetValue(i) for i in range(n)] if mass else None,
     }
 
 
@@ -38,4 +41,8 @@ report = {
     "default": read(simple.OpenDataFile(path)),
     "legacy": read(simple.XDMFReader(FileNames=[path])),
 }
+# A relative path as docs/nbody.md gives it (with its directory part: ParaView 5.11's Xdmf3
+# reader aborts on a bare file name, looking for the HDF5 file under a wrong name).
+os.chdir(os.path.dirname(os.path.abspath(path)))
+report["default_relative"] = read(simple.OpenDataFile("./" + os.path.basename(path)))
 print("RESULT " + json.dumps(report))

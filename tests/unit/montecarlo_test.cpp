@@ -7,6 +7,8 @@
 #include <cmath>
 #include <numbers>
 
+#include <hwy/targets.h>
+
 #include "rankwise/pi/montecarlo.hpp"
 
 using namespace rankwise::pi;
@@ -32,6 +34,22 @@ TEST(MonteCarlo, SimdKernelMatchesReferenceGenerator) {
           << "seed " << seed << " calls [" << b << "," << e << ")";
     }
   }
+}
+
+// The same on every SIMD target this CPU runs (each has its own stream count and unrolling).
+TEST(MonteCarlo, EveryTargetMatchesReferenceGenerator) {
+  int tested = 0;
+  for (std::int64_t t = hwy::SupportedTargets(); t != 0; t &= t - 1) {
+    const std::int64_t target = t & -t;
+    hwy::SetSupportedTargetsForTest(target);
+    ++tested;
+    for (auto [b, e] : {std::pair{0ull, 1000ull}, {5ull, 1029ull}, {3ull, 100'003ull}}) {
+      EXPECT_EQ(montecarlo_hits_calls(42, b, e), montecarlo_hits_reference(42, 2 * b, 2 * e))
+          << hwy::TargetName(target) << " calls [" << b << "," << e << ")";
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
+  EXPECT_GE(tested, 2);
 }
 
 TEST(MonteCarlo, AnySplitGivesTheSameHits) {

@@ -442,6 +442,16 @@ std::string row_view_name(const std::string& dataset, std::uint64_t row) {
   return six_digits(row / kRowsPerBlock * kRowsPerBlock) + "/" + dataset + "_" + six_digits(row);
 }
 
+std::vector<std::uint64_t> viewed_rows(std::uint64_t rows) {
+  std::vector<std::uint64_t> out;
+  if (rows == 0) return out;
+  // Every k-th row from 0 and the last: ceil((rows - 1) / k) + 1 <= kMaxRowViews.
+  const std::uint64_t k = rows <= kMaxRowViews ? 1 : (rows - 2) / (kMaxRowViews - 1) + 1;
+  for (std::uint64_t r = 0; r < rows; r += k) out.push_back(r);
+  if (out.back() != rows - 1) out.push_back(rows - 1);
+  return out;
+}
+
 void Group::write_strings_root(const std::string& name, const std::vector<std::string>& values) {
   const bool writer = comm_ == nullptr || comm_->is_root();
   std::uint64_t n = values.size();

@@ -234,8 +234,8 @@ std::string scale_for(hid_t file, const std::string& group, const std::string& d
   return path;
 }
 
-// One virtual dataset per row of v.dataset [R, ...]: view i is row i, shape [...], named
-// row_view_name(v.dataset, i) (in a block group of kRowsPerBlock rows).
+// One virtual dataset per row of v.dataset [R, ...] that viewed_rows() names: view i is row
+// i, shape [...], named row_view_name(v.dataset, i) (in a block group of kRowsPerBlock rows).
 void make_row_views(hid_t file, const DeferredViews& v) {
   Id g(ok(H5Gopen2(file, v.group.c_str(), H5P_DEFAULT), "open " + v.group));
   Id src(ok(H5Dopen2(g.id, v.dataset.c_str(), H5P_DEFAULT), "open " + v.dataset));
@@ -258,7 +258,7 @@ void make_row_views(hid_t file, const DeferredViews& v) {
   std::vector<hsize_t> start(shape.size(), 0);
   std::vector<hsize_t> count = shape;
   count[0] = 1;
-  for (hsize_t i = 0; i < shape[0]; ++i) {
+  for (const hsize_t i : viewed_rows(shape[0])) {
     start[0] = i;
     ok_rc(H5Sselect_hyperslab(source_space.id, H5S_SELECT_SET, start.data(), nullptr,
                               count.data(), nullptr),

@@ -409,6 +409,13 @@ int run(const NbodyOptions& options, driver::Run& run) {
       write_text_atomically(sidecar, xdmf_document(h5_name, n, out.times));
     });
   }
+  if (const std::uint64_t frames = out.times.size(); frames > io::kMaxRowViews) {
+    const std::vector<std::uint64_t> shown = io::viewed_rows(frames);
+    run.say("note: " + sidecar + " shows " + std::to_string(shown.size()) + " of the " +
+            std::to_string(frames) + " frames to ParaView (one in " +
+            std::to_string(shown[1] - shown[0]) + ", and the last); " + run.options().output +
+            " holds them all");
+  }
   if (!out.nonfinite.empty()) {
     const std::string kept =
         out.checkpoint_step != 0

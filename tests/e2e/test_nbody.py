@@ -85,6 +85,24 @@ def test_frame_views_cover_every_frame_in_blocks(tmp_path):
                                                   "/nbody/frames/000100/xyz"]
 
 
+def test_many_frames_get_strided_views(tmp_path):
+    """2501 frames: the sidecar shows (and the file has views of) every third frame and the
+    last, 835 in all, and says so; the trajectory keeps all 2501."""
+    r = run(["nbody", "-o", tmp_path / "run.h5", "--ic", "uniform", "--particles", 3,
+             "--steps", 2500, "--snapshot-every", 1], ranks=2)
+    assert r.returncode == 0, r.stderr
+    assert "shows 835 of the 2501 frames to ParaView (one in 3, and the last)" in r.stdout
+    out = tmp_path / "run.h5"
+    assert check_sidecar(out) == 835
+    with h5py.File(out) as f:
+        assert f["nbody/positions"].shape == (2501, 3, 3)
+        views = []
+        f["nbody/frames"].visit(lambda name: views.append(name) if "positions_" in name else None)
+        assert len(views) == 835
+        assert "002500/positions_002500" in views and "000000/positions_000003" in views
+        assert "000000/positions_000001" not in views
+
+
 def test_kepler_from_ic_file_leapfrog(tmp_path):
     ic = kepler_ic(tmp_path / "kepler.h5")
     per_orbit = 1000

@@ -197,4 +197,31 @@ TEST(NbodyTrajectory, FrameStepsAndSidecarName) {
   EXPECT_EQ(rankwise::io::row_view_name("velocities", 99), "000000/velocities_000099");
   EXPECT_EQ(rankwise::io::row_view_name("positions", 1234567), "1234500/positions_1234567");
   EXPECT_NE(doc.find("<Time Value=\"0.5\"/>"), std::string::npos);
+  // Views (and sidecar grids) for every frame up to kMaxRowViews, else a constant stride from
+  // frame 0 plus the last frame, never more than kMaxRowViews in all.
+  using rankwise::io::kMaxRowViews;
+  using rankwise::io::viewed_rows;
+  EXPECT_TRUE(viewed_rows(0).empty());
+  EXPECT_EQ(viewed_rows(3), (std::vector<std::uint64_t>{0, 1, 2}));
+  EXPECT_EQ(viewed_rows(kMaxRowViews).size(), kMaxRowViews);
+  for (std::uint64_t rows : {kMaxRowViews + 1, std::uint64_t{2501}, std::uint64_t{20001},
+                             std::uint64_t{1000000}}) {
+    const auto v = viewed_rows(rows);
+    ASSERT_LE(v.size(), kMaxRowViews) << rows;
+    EXPECT_EQ(v.front(), 0u);
+    EXPECT_EQ(v.back(), rows - 1);
+    const std::uint64_t k = v[1] - v[0];
+    EXPECT_GT(k, 1u);
+    for (std::size_t i = 1; i + 1 < v.size(); ++i) EXPECT_EQ(v[i] - v[i - 1], k) << rows;
+    EXPECT_LE(v.back() - v[v.size() - 2], k);
+    // A stride of k - 1 would not fit: its rows from 0, plus the last if off the stride.
+    const std::uint64_t finer = (rows - 1) / (k - 1) + 1 + ((rows - 1) % (k - 1) != 0 ? 1 : 0);
+    EXPECT_GT(finer, kMaxRowViews) << rows;
+  }
+  EXPECT_EQ(viewed_rows(2501).size(), 835u);
+  const std::vector<double> many(2501, 0.0);
+  const std::string strided = xdmf_document("run.h5", 3, many);
+  EXPECT_NE(strided.find("positions_002499"), std::string::npos);
+  EXPECT_EQ(strided.find("positions_002498"), std::string::npos);
+  EXPECT_NE(strided.find("positions_002500"), std::string::npos);
 }

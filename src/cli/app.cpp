@@ -240,7 +240,7 @@ int run_command(int argc, char** argv, const parallel::Comm& comm, const std::st
     if (const std::string hint = explain_unknown_option(argc, argv, app, help); !hint.empty()) {
       message = hint;
     } else if (const std::string word = unknown_subcommand(argc, argv, app); !word.empty()) {
-      message = "unknown subcommand '" + word + "' (choose one of: info, pi, nbody, polygons)";
+      message = "unknown subcommand '" + word + "' (choose one of: info, pi, nbody, polygons, rerun)";
     }
     if (!rerun_of.empty()) {
       return fail_or_abort(comm, {"rerun: '" + rerun_of + "' stores options this rankwise "

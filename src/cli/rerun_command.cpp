@@ -85,7 +85,13 @@ Plan plan(const RerunText& t) {
   (void)t.common.validate();  // this command line's --threads, --time-limit
   io::check_regular_file(file, "rerun");
   if (!fs::exists(file)) throw InputError("rerun: '" + file + "' does not exist");
-  const io::File f = io::File::open_read(file);
+  const io::File f = [&] {
+    try {
+      return io::File::open_read(file);
+    } catch (const InputError& e) {
+      throw InputError("rerun: " + std::string(e.what()));
+    }
+  }();
   const io::Group root = f.root();
   if (!root.has_attribute("rankwise_format")) {
     if (root.has_attribute("format") &&

@@ -16,6 +16,15 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+// `name` is in `skip`, or starts with an entry "prefix*" of it.
+bool skipped(const std::vector<std::string>& skip, const std::string& name) {
+  for (const auto& s : skip) {
+    if (s == name) return true;
+    if (!s.empty() && s.back() == '*' && name.rfind(s.substr(0, s.size() - 1), 0) == 0) return true;
+  }
+  return false;
+}
+
 // Names in either list, each once, in order.
 std::vector<std::string> both(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -165,14 +174,14 @@ Comparison compare_dataset(const Group& a, const Group& b, const std::string& na
 void compare_group(const Group& a, const Group& b, const std::string& path,
                    const std::vector<std::string>& skip, std::vector<Comparison>& out) {
   for (const auto& name : both(a.attribute_names(), b.attribute_names())) {
-    if (!contains(skip, name)) out.push_back(compare_attribute(a, b, name, path + "/" + name));
+    if (!skipped(skip, name)) out.push_back(compare_attribute(a, b, name, path + "/" + name));
   }
   for (const auto& name : both(a.dataset_names(), b.dataset_names())) {
-    if (!contains(skip, name)) out.push_back(compare_dataset(a, b, name, path + "/" + name));
+    if (!skipped(skip, name)) out.push_back(compare_dataset(a, b, name, path + "/" + name));
   }
   const auto groups_a = a.group_names(), groups_b = b.group_names();
   for (const auto& name : both(groups_a, groups_b)) {
-    if (contains(skip, name)) continue;
+    if (skipped(skip, name)) continue;
     if (!contains(groups_a, name)) {
       out.push_back({path + "/" + name, false, "group not in the stored file"});
     } else if (!contains(groups_b, name)) {

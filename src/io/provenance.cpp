@@ -79,11 +79,10 @@ void write_provenance(Group& root, const parallel::Comm& comm, const Invocation&
 
 void write_options(Group& root, const RunOptions& options) {
   root.attribute("driver", options.driver);
-  Group driver = root.open_group(options.driver);
-  Group g = driver.create_group("options");
+  Group g = root.open_group(options.driver);
   for (const auto& [name, value] : options.values) {
     std::visit(
-        [&, n = name](const auto& v) {
+        [&, n = option_prefix + name](const auto& v) {
           if constexpr (std::is_same_v<std::decay_t<decltype(v)>, bool>) {
             g.flag_attribute(n, v);
           } else {
@@ -97,17 +96,23 @@ void write_options(Group& root, const RunOptions& options) {
 RunOptions read_options(const Group& root) {
   RunOptions out;
   out.driver = root.string_attribute("driver");
-  const Group g = root.open_group(out.driver + "/options");
-  for (const std::string& name : g.attribute_names()) {
-    switch (g.attribute_kind(name)) {
-      case Group::Kind::signed_integer: out.set(name, g.int_attribute(name)); break;
-      case Group::Kind::unsigned_integer: out.set(name, g.uint_attribute(name)); break;
-      case Group::Kind::flag: out.set(name, g.uint_attribute(name) != 0); break;
-      case Group::Kind::real: out.set(name, g.double_attribute(name)); break;
-      case Group::Kind::text: out.set(name, g.string_attribute(name)); break;
+  const Group g = root.open_group(out.driver);
+  const std::string prefix = option_prefix;
+  for (const std::string& attribute : g.attribute_names()) {
+    if (attribute.rfind(prefix, 0) != 0) continue;
+    const std::string name = attribute.substr(prefix.size());
+    switch (g.attribute_kind(attribute)) {
+      case Group::Kind::signed_integer: out.set(name, g.int_attribute(attribute)); break;
+      case Group::Kind::unsigned_integer: out.set(name, g.uint_attribute(attribute)); break;
+      case Group::Kind::flag: out.set(name, g.uint_attribute(attribute) != 0); break;
+      case Group::Kind::real: out.set(name, g.double_attribute(attribute)); break;
+      case Group::Kind::text: out.set(name, g.string_attribute(attribute)); break;
       case Group::Kind::other:
-        throw InputError("option '" + name + "' has a type rankwise does not store");
+        throw InputError("attribute '" + attribute + "' has a type rankwise does not store");
     }
+  }
+  if (out.values.empty()) {
+    throw InputError("no attributes " + prefix + "* on /" + out.driver);
   }
   return out;
 }

@@ -14,7 +14,8 @@ struct Comparison {
 
 /// Compares the group `group` of the file `stored` with the same group of `fresh` (serial):
 /// its attributes, its datasets and those of its sub-groups, recursively, except members and
-/// attributes named in `skip` (timings, per-rank data, the options). Throws InputError if a
+/// attributes named in `skip` (timings, per-rank data, the options; "prefix*" skips every name
+/// starting with prefix). Throws InputError if a
 /// file cannot be read.
 [[nodiscard]] std::vector<Comparison> compare_results(const std::string& stored,
                                                       const std::string& fresh,

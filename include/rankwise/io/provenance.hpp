@@ -1,6 +1,6 @@
 #pragma once
 /// How an output file was made: recorded as root attributes of every file, plus the run's
-/// effective options as the attributes of /<driver>/options.
+/// effective options as the attributes `option_<name>` of the driver's group.
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -15,6 +15,10 @@ namespace rankwise::io {
 /// Layout version of output files (root attribute `rankwise_format`); `rankwise rerun` refuses
 /// files with a larger one.
 inline constexpr std::int64_t output_format = 1;
+
+/// Stored options are the attributes "option_<name>" of the driver's group (beside the results,
+/// so that the group still holds only result datasets).
+inline constexpr const char* option_prefix = "option_";
 
 /// A stored option value: signed or unsigned integer, real, text, or flag (uint8 0/1).
 using OptionValue = std::variant<std::int64_t, std::uint64_t, double, std::string, bool>;
@@ -47,12 +51,12 @@ struct Invocation {
 void write_provenance(Group& root, const parallel::Comm& comm, const Invocation& invocation,
                       int threads);
 
-/// collective: the root attribute `driver` and the group /<driver>/options holding `options`
-/// as typed attributes (/<driver> must exist).
+/// collective: the root attribute `driver` and `options` as typed attributes option_<name> of
+/// the group /<driver> (which must exist).
 void write_options(Group& root, const RunOptions& options);
 
-/// The options stored in a file by write_options (serial; throws InputError if absent or of an
-/// unknown type).
+/// The options stored in a file by write_options (serial; throws InputError if there are none
+/// or one has a type rankwise does not store).
 [[nodiscard]] RunOptions read_options(const Group& root);
 
 /// Current UTC time as ISO 8601 ("2026-01-31T12:00:00Z").

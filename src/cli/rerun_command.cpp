@@ -1,4 +1,5 @@
 // `rankwise rerun FILE.h5`: plan on root (read FILE, rebuild the command), run, compare.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -17,10 +18,10 @@ namespace fs = std::filesystem;
 // line and the current launch; side outputs (checkpoints, shapefiles, CSV tables) would
 // overwrite the original run's; *_absolute are the resolved input paths.
 const std::vector<std::string> kNotRepeated = {
-    "output",     "threads",          "quiet",           "overwrite",       "force",
-    "time_limit", "checkpoint",       "checkpoint_every", "checkpoint_walltime",
-    "write_shapefile", "csv",          "format",          "input_absolute",  "ic_absolute",
-    "restart_absolute"};
+    "output",          "threads",          "quiet",          "overwrite",
+    "force",           "time_limit",       "checkpoint",     "checkpoint_every",
+    "checkpoint_walltime", "write_shapefile", "csv",         "format",
+    "input_absolute",  "ic_absolute",      "restart_absolute"};
 
 // Not compared by --check: timings and rates, per-rank data (the rank count may differ),
 // the options and the input's name (a path as given).

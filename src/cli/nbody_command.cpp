@@ -114,7 +114,7 @@ std::string absolute(const std::string& path) {
   return std::filesystem::absolute(path).lexically_normal().string();
 }
 
-// The effective options as stored in /nbody/options. A run from a checkpoint stores the
+// The effective options as stored as /nbody attributes option_*. A run from a checkpoint stores the
 // checkpoint instead of the initial conditions and physics (they come from it).
 io::RunOptions record(const nbody::NbodyOptions& o, const NbodyText& t) {
   io::RunOptions r;

@@ -8,7 +8,7 @@
 
 namespace rankwise::cli {
 namespace {
-// The effective options as stored in /pi/options: only those that apply to the method.
+// The effective options as stored as /pi attributes option_*: only those that apply to the method.
 io::RunOptions record(const pi::PiOptions& o) {
   io::RunOptions r;
   r.driver = "pi";

@@ -32,7 +32,7 @@ struct PolygonsText {
   std::string densify = "1000";
 };
 
-// The effective options as stored in /polygons/options: those that apply to a synthetic set
+// The effective options as stored as /polygons attributes option_*: those that apply to a synthetic set
 // or to an input file.
 io::RunOptions record(const polygons::PolygonsOptions& o, const PolygonsText& t) {
   io::RunOptions r;

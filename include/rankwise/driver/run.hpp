@@ -56,7 +56,7 @@ class Run {
   [[nodiscard]] const std::string& command_line() const noexcept {
     return invocation_.command_line;
   }
-  /// The effective options, stored as /<driver>/options in the output (set before writing).
+  /// The effective options, stored as attributes option_* of the driver group (set before writing).
   void record_options(io::RunOptions options) { options_record_ = std::move(options); }
   /// collective: stop here if a signal arrived on any rank (throws Stopped, exit 128+signal;
   /// the temporary output is removed). For drivers that keep no partial result.

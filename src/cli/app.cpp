@@ -7,11 +7,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <optional>
 
 #include "rankwise/build_info.hpp"
 #include "rankwise/cli/parse.hpp"
+#include "rankwise/cli/rerun.hpp"
 #include "rankwise/cli/subcommands.hpp"
 #include "rankwise/driver/stop_point.hpp"
 #include "rankwise/io/output_path.hpp"
@@ -142,6 +145,16 @@ void add_common_options(CLI::App& sub, CommonText& common, const std::string& de
                  "SLURM_JOB_END_TIME or PBS_WALLTIME); nbody checkpoints and stops before it");
 }
 
+void record_common(io::RunOptions& record, const CommonText& text,
+                   const driver::CommonOptions& common) {
+  record.set("output", text.output);
+  record.set("threads", static_cast<std::int64_t>(common.threads));
+  record.set("quiet", common.quiet);
+  record.set("overwrite", common.overwrite);
+  record.set("force", common.force);
+  if (!text.time_limit.empty()) record.set("time_limit", common.time_limit);
+}
+
 driver::CommonOptions CommonText::validate() const {
   driver::CommonOptions o;
   o.output = output;
@@ -154,7 +167,25 @@ driver::CommonOptions CommonText::validate() const {
   return o;
 }
 
-int run(int argc, char** argv, const parallel::Comm& comm) {
+namespace {
+
+// collective: the --config file's text, read by root (every rank gets root's).
+std::string config_text(const std::string& file, const parallel::Comm& comm) {
+  std::string text;
+  if (comm.is_root() && !file.empty()) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream all;
+    all << in.rdbuf();
+    text = all.str();
+  }
+  comm.broadcast(text);
+  return text;
+}
+
+// collective: parse and run one command line. `rerun_of` (non-empty for a command rebuilt by
+// `rankwise rerun`) is recorded in the output, and makes errors in the rebuilt options the
+// stored file's fault (exit 1, naming the file).
+int run_command(int argc, char** argv, const parallel::Comm& comm, const std::string& rerun_of) {
   CLI::App app{"rankwise: MPI + OpenMP drivers for pi, N-body gravity and polygon areas.\n"
                "Results and per-rank timings go to one HDF5 file.",
                "rankwise"};
@@ -170,14 +201,18 @@ int run(int argc, char** argv, const parallel::Comm& comm) {
   info->add_option("--threads", info_threads, "OpenMP threads per rank");
 
   std::vector<Subcommand> subs = make_subcommands(app);
+  RerunText rerun_text;
+  auto* rerun = rerun_of.empty() ? add_rerun_command(app, rerun_text) : nullptr;
 
   // CLI11 opens the --config file itself: a FIFO or a device there would block every rank.
+  std::string config_file;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     std::string file;
     if (a == "--config" && i + 1 < argc) file = argv[i + 1];
     if (a.rfind("--config=", 0) == 0) file = a.substr(9);
     if (file.empty()) continue;
+    config_file = file;
     try {
       io::check_regular_file(file, "--config");
     } catch (const Error& e) {
@@ -205,7 +240,11 @@ int run(int argc, char** argv, const parallel::Comm& comm) {
     if (const std::string hint = explain_unknown_option(argc, argv, app, help); !hint.empty()) {
       message = hint;
     } else if (const std::string word = unknown_subcommand(argc, argv, app); !word.empty()) {
-      message = "unknown subcommand '" + word + "' (choose one of: info, pi, nbody, polygons)";
+      message = "unknown subcommand '" + word + "' (choose one of: info, pi, nbody, polygons, rerun)";
+    }
+    if (!rerun_of.empty()) {
+      return fail_or_abort(comm, {"rerun: '" + rerun_of + "' stores options this rankwise "
+                                  "rejects: " + message, ExitCode::failure});
     }
     return fail_or_abort(comm, {message + " (see " + help + ")", ExitCode::usage});
   }
@@ -223,7 +262,8 @@ int run(int argc, char** argv, const parallel::Comm& comm) {
     }
   }
 
-  const std::string command_line = join_command_line(argc, argv);
+  io::Invocation invocation{join_command_line(argc, argv), config_file,
+                            config_text(config_file, comm), rerun_of};
   try {
     if (info->parsed()) {
       const int threads = info_threads.empty()
@@ -231,13 +271,28 @@ int run(int argc, char** argv, const parallel::Comm& comm) {
                               : static_cast<int>(parse_count(info_threads, "--threads", 4096));
       return run_info(comm, threads);
     }
+    if (rerun != nullptr && rerun->parsed()) {
+      return run_rerun(comm, rerun_text, [&](const std::vector<std::string>& args,
+                                             const std::string& file) {
+        std::vector<std::string> words{"rankwise"};
+        words.insert(words.end(), args.begin(), args.end());
+        std::vector<char*> rebuilt;
+        for (auto& w : words) rebuilt.push_back(w.data());
+        rebuilt.push_back(nullptr);
+        return run_command(static_cast<int>(words.size()), rebuilt.data(), comm, file);
+      });
+    }
     for (auto& s : subs) {
-      if (s.app->parsed()) return s.run(comm, command_line);
+      if (s.app->parsed()) return s.run(comm, invocation);
     }
     return static_cast<int>(ExitCode::usage);
   } catch (const UsageError& e) {
     // Option values are checked identically on every rank, unless ranks were given
     // different options: agree (at once in the usual case) or abort.
+    if (!rerun_of.empty()) {
+      return fail_or_abort(comm, {"rerun: '" + rerun_of + "' stores options this rankwise "
+                                  "rejects: " + std::string(e.what()), ExitCode::failure});
+    }
     return fail_or_abort(comm, {e.what(), e.code()});
   } catch (const CollectiveError& e) {
     print_error(comm, e.what());
@@ -248,6 +303,12 @@ int run(int argc, char** argv, const parallel::Comm& comm) {
                                                       : ExitCode::failure;
     return fail_or_abort(comm, {e.what(), code});
   }
+}
+
+}  // namespace
+
+int run(int argc, char** argv, const parallel::Comm& comm) {
+  return run_command(argc, argv, comm, {});
 }
 
 }  // namespace rankwise::cli

@@ -110,6 +110,43 @@ nbody::NbodyOptions validate(const NbodyText& t) {
   return o;
 }
 
+std::string absolute(const std::string& path) {
+  return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+// The effective options as stored as /nbody attributes option_*. A run from a checkpoint stores the
+// checkpoint instead of the initial conditions and physics (they come from it).
+io::RunOptions record(const nbody::NbodyOptions& o, const NbodyText& t) {
+  io::RunOptions r;
+  r.driver = "nbody";
+  if (o.source == nbody::Source::restart) {
+    r.set("restart", t.restart);
+    r.set("restart_absolute", absolute(t.restart));
+  } else {
+    if (o.source == nbody::Source::file) {
+      r.set("ic", o.path);
+      r.set("ic_absolute", absolute(o.path));
+    } else {
+      r.set("ic", std::string(o.source == nbody::Source::uniform ? "uniform" : "plummer"));
+      r.set("particles", o.particles);
+      r.set("seed", o.seed);
+    }
+    r.set("G", o.gravity.G);
+    r.set("softening", o.gravity.softening);
+    r.set("integrator", nbody::integrator_name(o.integrator));
+    r.set("dt", o.dt);
+    if (o.restart_auto) r.set("restart", std::string("auto"));
+  }
+  r.set("steps", o.steps);
+  r.set("snapshot_every", o.snapshot_every);
+  if (!o.checkpoint.empty()) {
+    r.set("checkpoint", o.checkpoint);
+    if (o.checkpoint_every != 0) r.set("checkpoint_every", o.checkpoint_every);
+    if (o.checkpoint_walltime > 0) r.set("checkpoint_walltime", o.checkpoint_walltime);
+  }
+  return r;
+}
+
 }  // namespace
 
 Subcommand make_nbody_command(CLI::App& app) {
@@ -152,13 +189,16 @@ Subcommand make_nbody_command(CLI::App& app) {
                   "exists, else start (the same command starts and continues a job)");
   add_common_options(*sub, text->common, "rankwise-nbody.h5");
 
-  return {sub, [text](const parallel::Comm& comm, const std::string& command_line) {
+  return {sub, [text](const parallel::Comm& comm, const io::Invocation& invocation) {
             const nbody::NbodyOptions options = validate(*text);
             driver::CommonOptions common = text->common.validate();
             if (!options.checkpoint.empty() && options.checkpoint == common.output) {
               throw UsageError("--checkpoint: must differ from the output file " + common.output);
             }
-            driver::Run run(comm, std::move(common), command_line);
+            io::RunOptions stored = record(options, *text);
+            record_common(stored, text->common, common);
+            driver::Run run(comm, std::move(common), invocation);
+            run.record_options(std::move(stored));
             return nbody::run(options, run);
           }};
 }

@@ -8,6 +8,20 @@
 
 namespace rankwise::cli {
 namespace {
+// The effective options as stored as /pi attributes option_*: only those that apply to the method.
+io::RunOptions record(const pi::PiOptions& o) {
+  io::RunOptions r;
+  r.driver = "pi";
+  const bool series = o.method == pi::Method::series;
+  r.set("method", std::string(series ? "series" : "montecarlo"));
+  r.set(series ? "terms" : "samples", o.count);
+  if (!series) r.set("seed", o.seed);
+  if (o.tolerance) r.set("tolerance", *o.tolerance);
+  if (!series && o.tolerance) r.set("batch", o.batch);
+  r.set("sweep", o.sweep);
+  return r;
+}
+
 struct PiText {
   CommonText common;
   std::string method = "series";
@@ -44,7 +58,7 @@ Subcommand make_pi_command(CLI::App& app) {
   sub->add_flag("--sweep", text->sweep, "Estimates for N = 10, 100, ... up to --terms/--samples");
   add_common_options(*sub, text->common, "rankwise-pi.h5");
 
-  return {sub, [text](const parallel::Comm& comm, const std::string& command_line) {
+  return {sub, [text](const parallel::Comm& comm, const io::Invocation& invocation) {
             pi::PiOptions o;
             o.method = text->method == "montecarlo" ? pi::Method::montecarlo : pi::Method::series;
             const bool series = o.method == pi::Method::series;
@@ -77,7 +91,11 @@ Subcommand make_pi_command(CLI::App& app) {
             if (o.sweep && o.tolerance) {
               throw UsageError("--sweep: cannot be combined with --tolerance");
             }
-            driver::Run run(comm, text->common.validate(), command_line);
+            const driver::CommonOptions common = text->common.validate();
+            io::RunOptions options = record(o);
+            record_common(options, text->common, common);
+            driver::Run run(comm, common, invocation);
+            run.record_options(std::move(options));
             return pi::run(o, run);
           }};
 }

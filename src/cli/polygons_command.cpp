@@ -1,5 +1,6 @@
 // `rankwise polygons` options.
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 
 #include "rankwise/cli/parse.hpp"
@@ -31,6 +32,37 @@ struct PolygonsText {
   std::string group_by;
   std::string densify = "1000";
 };
+
+// The effective options as stored as /polygons attributes option_*: those that apply to a synthetic set
+// or to an input file.
+io::RunOptions record(const polygons::PolygonsOptions& o, const PolygonsText& t) {
+  io::RunOptions r;
+  r.driver = "polygons";
+  if (o.generate > 0) {
+    r.set("generate", o.generate);
+    r.set("seed", o.seed);
+    r.set("crs", t.crs);
+    r.set("vertices", static_cast<std::uint64_t>(o.vertices));
+    if (!o.write_shapefile.empty()) r.set("write_shapefile", o.write_shapefile);
+  } else {
+    r.set("input", o.input);
+    r.set("input_absolute", std::filesystem::absolute(o.input).lexically_normal().string());
+    if (!o.layer.empty()) r.set("layer", o.layer);
+    r.set("reader", t.reader);
+    if (!t.assume_crs.empty()) r.set("assume_crs", t.assume_crs);
+    if (o.edges_given) r.set("edges", t.edges);
+    if (o.edges_given && o.edges == polygons::EdgeKind::projected) r.set("densify", o.densify_m);
+    if (!o.name_field.empty()) r.set("name_field", o.name_field);
+    if (!t.fields.empty()) r.set("fields", t.fields);
+    if (!o.group_by.empty()) r.set("group_by", o.group_by);
+    r.set("read_by", t.read_by);
+  }
+  r.set("area", t.area);
+  r.set("scatter", t.scatter);
+  r.set("format", t.format);
+  if (!o.csv.empty()) r.set("csv", o.csv);
+  return r;
+}
 
 polygons::PolygonsOptions validate(const PolygonsText& t) {
   polygons::PolygonsOptions o;
@@ -178,9 +210,13 @@ Subcommand make_polygons_command(CLI::App& app) {
       ->capture_default_str();
   add_common_options(*sub, text->common, "rankwise-polygons.h5");
 
-  return {sub, [text](const parallel::Comm& comm, const std::string& command_line) {
+  return {sub, [text](const parallel::Comm& comm, const io::Invocation& invocation) {
             const polygons::PolygonsOptions o = validate(*text);
-            driver::Run run(comm, text->common.validate(), command_line);
+            const driver::CommonOptions common = text->common.validate();
+            io::RunOptions options = record(o, *text);
+            record_common(options, text->common, common);
+            driver::Run run(comm, common, invocation);
+            run.record_options(std::move(options));
             return polygons::run(o, run);
           }};
 }

@@ -12,10 +12,10 @@
 
 namespace rankwise::driver {
 
-Run::Run(const parallel::Comm& comm, CommonOptions options, std::string command_line)
+Run::Run(const parallel::Comm& comm, CommonOptions options, io::Invocation invocation)
     : comm_(comm),
       options_(std::move(options)),
-      command_line_(std::move(command_line)),
+      invocation_(std::move(invocation)),
       start_(timing::now()) {
   process::install_signal_handlers();
 }
@@ -91,8 +91,9 @@ void Run::write_output(const std::function<void(io::Group& root)>& fill) {
     io::File file = io::File::create_parallel(output_->temporary(), comm_);
     {  // every group and dataset must be closed before an MPI-IO file closes
       io::Group root = file.root();
-      io::write_provenance(root, comm_, command_line_, options_.threads);
+      io::write_provenance(root, comm_, invocation_, options_.threads);
       fill(root);
+      if (!options_record_.driver.empty()) io::write_options(root, options_record_);
       // The stored write phase covers everything up to here; the rest (timings, close,
       // rename) is added afterwards and shows only in the printed table.
       timer_.add(timing::Phase::write, timing::now() - mark);
@@ -112,7 +113,7 @@ io::Group Run::open_output() {
   comm_.agreed([] {});  // every rank arrives healthy before the collective file operations
   file_ = std::make_unique<io::File>(io::File::create_parallel(output_->temporary(), comm_));
   io::Group root = file_->root();
-  io::write_provenance(root, comm_, command_line_, options_.threads);
+  io::write_provenance(root, comm_, invocation_, options_.threads);
   return root;
 }
 
@@ -120,6 +121,7 @@ void Run::close_output() {
   double mark = timing::now();
   {
     io::Group root = file_->root();
+    if (!options_record_.driver.empty()) io::write_options(root, options_record_);
     // As in write_output: the stored write phase covers everything up to the timings.
     timer_.add(timing::Phase::write, timing::now() - mark);
     mark = timing::now();

@@ -283,6 +283,17 @@ bool Dataset::is_float() const {
   return H5Tget_class(type.get()) == H5T_FLOAT;
 }
 
+std::string Dataset::type_name() const {
+  Handle type(check(H5Dget_type(h_.get()), "H5Dget_type"));
+  const std::string bits = std::to_string(8 * H5Tget_size(type.get()));
+  switch (H5Tget_class(type.get())) {
+    case H5T_STRING: return "string";
+    case H5T_FLOAT: return "float" + bits;
+    case H5T_INTEGER: return (H5Tget_sign(type.get()) == H5T_SGN_NONE ? "uint" : "int") + bits;
+    default: return "other";
+  }
+}
+
 void Dataset::attribute(const std::string& name, const std::string& value) {
   collectively(comm_, [&] { write_string_attribute(h_.get(), name, value); });
 }
@@ -319,6 +330,30 @@ bool Group::exists(const std::string& name) const {
     if (pos == std::string::npos) return true;
   }
 }
+
+namespace {
+// Members of `group` whose object type is `wanted` (H5I_GROUP or H5I_DATASET), by name.
+std::vector<std::string> members(hid_t group, H5I_type_t wanted) {
+  std::vector<std::string> names;
+  auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  };
+  hsize_t index = 0;
+  check(H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &index, collect, &names), "H5Literate");
+  std::vector<std::string> out;
+  for (const auto& n : names) {
+    const hid_t id = H5Oopen(group, n.c_str(), H5P_DEFAULT);
+    if (id < 0) continue;  // a dangling link
+    Handle object(id);
+    if (H5Iget_type(id) == wanted) out.push_back(n);
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> Group::group_names() const { return members(h_.get(), H5I_GROUP); }
+std::vector<std::string> Group::dataset_names() const { return members(h_.get(), H5I_DATASET); }
 
 bool Group::has_attribute(const std::string& name) const {
   return H5Aexists(h_.get(), name.c_str()) > 0;
@@ -472,6 +507,11 @@ void Group::attribute(const std::string& name, std::uint64_t value) {
   collectively(comm_, [&] { write_attribute(h_.get(), name, H5T_NATIVE_UINT64, &value); });
 }
 
+void Group::flag_attribute(const std::string& name, bool value) {
+  const std::uint8_t v = value ? 1 : 0;
+  collectively(comm_, [&] { write_attribute(h_.get(), name, H5T_NATIVE_UINT8, &v); });
+}
+
 std::string Group::string_attribute(const std::string& name) const {
   Handle a = open_attribute(h_.get(), name);
   Handle type(check(H5Aget_type(a.get()), "H5Aget_type"));
@@ -504,6 +544,42 @@ std::int64_t Group::int_attribute(const std::string& name) const {
   std::int64_t v = 0;
   check(H5Aread(a.get(), H5T_NATIVE_INT64, &v), "read attribute " + name);
   return v;
+}
+
+std::uint64_t Group::uint_attribute(const std::string& name) const {
+  Handle a = open_attribute(h_.get(), name);
+  std::uint64_t v = 0;
+  check(H5Aread(a.get(), H5T_NATIVE_UINT64, &v), "read attribute " + name);
+  return v;
+}
+
+std::vector<std::string> Group::attribute_names() const {
+  std::vector<std::string> names;
+  auto collect = [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  };
+  hsize_t index = 0;
+  check(H5Aiterate2(h_.get(), H5_INDEX_NAME, H5_ITER_INC, &index, collect, &names),
+        "H5Aiterate2");
+  return names;
+}
+
+Group::Kind Group::attribute_kind(const std::string& name) const {
+  Handle a = open_attribute(h_.get(), name);
+  Handle type(check(H5Aget_type(a.get()), "H5Aget_type"));
+  Handle space(check(H5Aget_space(a.get()), "H5Aget_space"));
+  if (H5Sget_simple_extent_type(space.get()) != H5S_SCALAR) return Kind::other;
+  switch (H5Tget_class(type.get())) {
+    case H5T_STRING: return Kind::text;
+    case H5T_FLOAT: return Kind::real;
+    case H5T_INTEGER:
+      if (H5Tget_sign(type.get()) == H5T_SGN_NONE) {
+        return H5Tget_size(type.get()) == 1 ? Kind::flag : Kind::unsigned_integer;
+      }
+      return Kind::signed_integer;
+    default: return Kind::other;
+  }
 }
 
 // ---- File ----------------------------------------------------------------------------------

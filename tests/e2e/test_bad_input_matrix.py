@@ -66,6 +66,26 @@ def make_checkpoint(path):
     path.with_name("ck-run.xdmf").unlink()
 
 
+def make_output(path):
+    """A valid output file of the real binary (pi series, 1000 terms), for `rankwise rerun`."""
+    r = run(["pi", "--terms", 1000, "-q", "-o", path], timeout=60)
+    assert r.returncode == 0, r.stderr
+
+
+def edit_output(name, edit):
+    """Setup: a copy of the valid output named `name`, changed by `edit(h5py.File)`."""
+    def setup(d):
+        shutil.copy(d / "good-run.h5", d / name)
+        with h5py.File(d / name, "r+") as f:
+            edit(f)
+    return setup
+
+
+def drop_options(f):
+    for k in [k for k in f["pi"].attrs if k.startswith("option_")]:
+        del f["pi"].attrs[k]
+
+
 def edit_checkpoint(path, edit):
     """A copy of the valid checkpoint changed by `edit(h5py.File)`."""
     shutil.copy(path.with_name("good-ck.h5"), path)
@@ -441,6 +461,40 @@ CASES = [
          "--reader", setup=vector_variant("good", "gpkg")),
     Case("polygons --layer with --generate", ["polygons", "--generate", "4", "--layer", "x"], USAGE,
          "--layer"),
+    # --- rerun: files that are not a complete rankwise output of a known format ----------------
+    Case("rerun missing", ["rerun", "{in}/absent.h5"], FAILURE, "absent.h5"),
+    Case("rerun empty", ["rerun", "{in}/empty.h5"], FAILURE, "empty.h5",
+         setup=lambda d: (d / "empty.h5").write_bytes(b"")),
+    Case("rerun text", ["rerun", "{in}/text.h5"], FAILURE, "not an HDF5 file",
+         setup=lambda d: (d / "text.h5").write_text("estimate = 3.14\n")),
+    Case("rerun truncated", ["rerun", "{in}/cut.h5"], FAILURE, "cut.h5",
+         setup=lambda d: (d / "cut.h5").write_bytes((d / "good-run.h5").read_bytes()[:1500])),
+    Case("rerun directory", ["rerun", "{in}/dir.h5"], FAILURE, "dir.h5",
+         setup=lambda d: (d / "dir.h5").mkdir()),
+    Case("rerun HDF5 not rankwise", ["rerun", "{in}/ic.h5"], FAILURE, "not a rankwise output",
+         setup=lambda d: good_ic(d / "ic.h5")),
+    Case("rerun checkpoint", ["rerun", "{in}/good-ck.h5"], FAILURE, "checkpoint"),
+    Case("rerun newer format", ["rerun", "{in}/new.h5"], FAILURE, "newer than this rankwise",
+         setup=edit_output("new.h5", set_attr("rankwise_format", 99))),
+    Case("rerun format not an integer", ["rerun", "{in}/fmt.h5"], FAILURE, "rankwise_format",
+         setup=edit_output("fmt.h5", set_attr("rankwise_format", "one"))),
+    Case("rerun older file", ["rerun", "{in}/old.h5"], FAILURE, "did not store its options",
+         setup=edit_output("old.h5", lambda f: (f.attrs.__delitem__("rankwise_format"),
+                                                drop_options(f)))),
+    Case("rerun options missing", ["rerun", "{in}/no.h5"], FAILURE, "no usable stored options",
+         setup=edit_output("no.h5", drop_options)),
+    Case("rerun unknown driver", ["rerun", "{in}/drv.h5"], FAILURE, "fluid",
+         setup=edit_output("drv.h5", set_attr("driver", "fluid"))),
+    Case("rerun stored option invalid", ["rerun", "{in}/opt.h5"], FAILURE, "--terms",
+         setup=edit_output("opt.h5", lambda f: f["pi"].attrs.__setitem__("option_terms", "many"))),
+    Case("rerun stored option unknown", ["rerun", "{in}/unk.h5"], FAILURE, "--bogus",
+         setup=edit_output("unk.h5", lambda f: f["pi"].attrs.__setitem__("option_bogus", 1))),
+    Case("rerun stored option of another type", ["rerun", "{in}/arr.h5"], FAILURE, "terms",
+         setup=edit_output("arr.h5", lambda f: f["pi"].attrs.__setitem__("option_terms", [1, 2]))),
+    Case("rerun -o is the file", ["rerun", "{in}/good-run.h5", "-o", "{in}/good-run.h5",
+                                  "--overwrite"], USAGE, "being rerun"),
+    Case("rerun --threads=zero", ["rerun", "{in}/good-run.h5", "--threads", "0"], USAGE, "--threads"),
+    Case("rerun no file", ["rerun"], USAGE, "file"),
     # --- unwritable outputs -----------------------------------------------------------------------
     *[Case(f"{sub} output dir missing", [sub, *extra, "-o", "{out}/../nowhere/x.h5"], FAILURE, "does not exist")
       for sub, extra in (("pi", ["--terms", "100"]), ("nbody", SMALL_NBODY),
@@ -484,6 +538,13 @@ def digest(directory):
 
 
 @pytest.fixture(scope="module")
+def good_output(tmp_path_factory):
+    path = tmp_path_factory.mktemp("run") / "good-run.h5"
+    make_output(path)
+    return path
+
+
+@pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory):
     path = tmp_path_factory.mktemp("ck") / "good-ck.h5"
     make_checkpoint(path)
@@ -508,17 +569,18 @@ RANKS = [int(r) for r in os.environ.get("RANKWISE_MATRIX_RANKS", "1,2").split(",
 
 @pytest.mark.parametrize("ranks", RANKS)
 @pytest.mark.parametrize("case", PARAMS)
-def test_bad_input(tmp_path, case, ranks, checkpoint):
+def test_bad_input(tmp_path, case, ranks, checkpoint, good_output):
     inputs, outdir = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
     outdir.mkdir()
     shutil.copy(checkpoint, inputs / "good-ck.h5")
+    shutil.copy(good_output, inputs / "good-run.h5")
     if case.setup is not None:
         case.setup(inputs)
     before = digest(inputs)
     out = outdir / "o.h5"
     args = fill(case.args, inputs, out)
-    if case.args and "-o" not in case.args and case.args[0] in ("pi", "nbody", "polygons"):
+    if case.args and "-o" not in case.args and case.args[0] in ("pi", "nbody", "polygons", "rerun"):
         args += ["-o", str(out)]
     r = run(args, ranks=ranks, timeout=60, env={**FAST_EXIT, **case.env}, cwd=outdir)
     assert r.returncode == case.code, (r.returncode, r.stdout[-2000:], r.stderr[-2000:])

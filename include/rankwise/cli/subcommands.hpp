@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "rankwise/driver/run.hpp"
+#include "rankwise/io/provenance.hpp"
 #include "rankwise/parallel/comm.hpp"
 
 namespace rankwise::cli {
@@ -21,13 +22,18 @@ struct CommonText {
   [[nodiscard]] driver::CommonOptions validate() const;
 };
 
+/// The common options of a run as stored in its file: output (as given), threads, quiet,
+/// overwrite, force, time_limit (seconds, if given).
+void record_common(io::RunOptions& record, const CommonText& text,
+                   const driver::CommonOptions& common);
+
 /// Adds --output/-o, --overwrite, --force, --time-limit, --threads, --quiet to a subcommand.
 void add_common_options(CLI::App& sub, CommonText& common, const std::string& default_output);
 
 /// A registered subcommand: its CLI11 app and how to run it once parsed.
 struct Subcommand {
   CLI::App* app = nullptr;
-  std::function<int(const parallel::Comm&, const std::string& command_line)> run;
+  std::function<int(const parallel::Comm&, const io::Invocation& invocation)> run;
 };
 
 /// Every driver subcommand, registered on `app`.

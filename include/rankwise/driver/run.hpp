@@ -8,6 +8,7 @@
 #include "rankwise/driver/stop_point.hpp"
 #include "rankwise/io/h5.hpp"
 #include "rankwise/io/output_path.hpp"
+#include "rankwise/io/provenance.hpp"
 #include "rankwise/parallel/comm.hpp"
 #include "rankwise/timing/phase_timer.hpp"
 
@@ -26,7 +27,7 @@ struct CommonOptions {
 /// One run of one driver on every rank.
 class Run {
  public:
-  Run(const parallel::Comm& comm, CommonOptions options, std::string command_line);
+  Run(const parallel::Comm& comm, CommonOptions options, io::Invocation invocation);
   ~Run();
   Run(const Run&) = delete;
   Run& operator=(const Run&) = delete;
@@ -52,7 +53,11 @@ class Run {
   /// When to stop or checkpoint: --time-limit, else the batch system's limit.
   [[nodiscard]] StopPolicy stop_policy() const;
   /// The command line as typed.
-  [[nodiscard]] const std::string& command_line() const noexcept { return command_line_; }
+  [[nodiscard]] const std::string& command_line() const noexcept {
+    return invocation_.command_line;
+  }
+  /// The effective options, stored as attributes option_* of the driver group (set before writing).
+  void record_options(io::RunOptions options) { options_record_ = std::move(options); }
   /// collective: stop here if a signal arrived on any rank (throws Stopped, exit 128+signal;
   /// the temporary output is removed). For drivers that keep no partial result.
   void stop_if_signalled() const;
@@ -74,7 +79,8 @@ class Run {
  private:
   const parallel::Comm& comm_;
   CommonOptions options_;
-  std::string command_line_;
+  io::Invocation invocation_;
+  io::RunOptions options_record_;
   timing::PhaseTimer timer_;
   double start_;
   std::unique_ptr<io::OutputPath> output_;

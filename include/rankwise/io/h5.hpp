@@ -62,6 +62,8 @@ class Dataset {
   [[nodiscard]] std::vector<std::string> read_strings() const;
   /// True if the stored element type is a floating-point type.
   [[nodiscard]] bool is_float() const;
+  /// The stored element type, e.g. "float64", "uint32", "string" ("other" for the rest).
+  [[nodiscard]] std::string type_name() const;
   void attribute(const std::string& name, const std::string& value);
   void attribute(const std::string& name, double value);
   void attribute(const std::string& name, std::int64_t value);
@@ -80,6 +82,9 @@ class Group {
   [[nodiscard]] Group open_group(const std::string& name) const;
   [[nodiscard]] bool exists(const std::string& name) const;
   [[nodiscard]] bool has_attribute(const std::string& name) const;
+  /// Names of the sub-groups and datasets directly in this group (alphabetical).
+  [[nodiscard]] std::vector<std::string> group_names() const;
+  [[nodiscard]] std::vector<std::string> dataset_names() const;
 
   /// collective: a dataset of `dims`; chunked and extendable along dim 0 when `chunk` is given.
   template <Storable T>
@@ -116,9 +121,17 @@ class Group {
   void attribute(const std::string& name, int value) {
     attribute(name, static_cast<std::int64_t>(value));
   }
+  /// collective: a flag, stored as uint8 0/1 (h5py reads numpy.uint8).
+  void flag_attribute(const std::string& name, bool value);
   [[nodiscard]] std::string string_attribute(const std::string& name) const;
   [[nodiscard]] double double_attribute(const std::string& name) const;
   [[nodiscard]] std::int64_t int_attribute(const std::string& name) const;
+  [[nodiscard]] std::uint64_t uint_attribute(const std::string& name) const;
+  /// Names of this group's attributes (alphabetical).
+  [[nodiscard]] std::vector<std::string> attribute_names() const;
+  /// How an attribute is stored.
+  enum class Kind { signed_integer, unsigned_integer, flag, real, text, other };
+  [[nodiscard]] Kind attribute_kind(const std::string& name) const;
 
  private:
   Handle h_;

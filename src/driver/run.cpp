@@ -1,14 +1,20 @@
 // Shared scaffolding of every driver run.
 #include "rankwise/driver/run.hpp"
 
+#include <omp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
+#include "rankwise/build_info.hpp"
+#include "rankwise/driver/run_header.hpp"
 #include "rankwise/errors.hpp"
 #include "rankwise/io/provenance.hpp"
 #include "rankwise/process/shutdown.hpp"
+#include "rankwise/simd/target.hpp"
 
 namespace rankwise::driver {
 
@@ -18,6 +24,28 @@ Run::Run(const parallel::Comm& comm, CommonOptions options, std::string command_
       command_line_(std::move(command_line)),
       start_(timing::now()) {
   process::install_signal_handlers();
+  announce();
+}
+
+void Run::announce() const {
+  // omp_get_num_procs(): the CPUs this process may run on (its binding), as `rankwise info`.
+  const auto places = comm_.gather(std::to_string(omp_get_num_procs()) + " " + comm_.host());
+  if (!comm_.is_root()) return;
+  std::vector<RankPlace> ranks;
+  for (const std::string& p : places) {
+    const auto space = p.find(' ');
+    ranks.push_back({p.substr(space + 1), std::stoi(p.substr(0, space))});
+  }
+  if (const std::string w = oversubscription_warning(options_.threads, ranks); !w.empty()) {
+    std::fprintf(stderr, "rankwise: warning: %s\n", w.c_str());
+    std::fflush(stderr);
+  }
+  if (options_.quiet) return;
+  std::fputs(log_header(build::version, build::git_commit, io::utc_now(), options_.threads, ranks,
+                        simd::dispatched_target())
+                 .c_str(),
+             stdout);
+  std::fflush(stdout);
 }
 
 StopPolicy Run::stop_policy() const {

@@ -26,6 +26,7 @@ struct CommonOptions {
 /// One run of one driver on every rank.
 class Run {
  public:
+  /// collective: prints the log header and placement warnings (see announce()).
   Run(const parallel::Comm& comm, CommonOptions options, std::string command_line);
   ~Run();
   Run(const Run&) = delete;
@@ -72,6 +73,10 @@ class Run {
   void close_output();
 
  private:
+  /// collective: the log header (rank 0, stdout, unless --quiet) and the warning when the
+  /// threads outnumber the cores a rank is bound to (rank 0, stderr).
+  void announce() const;
+
   const parallel::Comm& comm_;
   CommonOptions options_;
   std::string command_line_;

@@ -1,0 +1,78 @@
+"""What a run prints for its user: the log header and the warning about more threads than cores."""
+import datetime
+import os
+import re
+import subprocess
+
+import h5py
+import pytest
+
+from rwtest import ENV, RANKWISE, run
+
+HEADER_1 = re.compile(r"^rankwise (\S+) \(git (\S+)\), started (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$")
+HEADER_2 = re.compile(r"^(\d+) ranks? x (\d+) threads? on (\d+) hosts? \(([^)]*)\), SIMD (\S+)$")
+SMALL = {"pi": ["pi", "--terms", "1e5"],
+         "nbody": ["nbody", "--particles", "16", "--steps", "2"],
+         "polygons": ["polygons", "--generate", "4", "--vertices", "16"]}
+
+
+def info():
+    r = run(["info"], timeout=60)
+    assert r.returncode == 0, r.stderr
+    return dict(l.split(None, 1) for l in r.stdout.splitlines()[1:])
+
+
+# --- the header of every run's log ---------------------------------------------------------------
+@pytest.mark.parametrize("driver", sorted(SMALL))
+def test_log_starts_with_the_header(tmp_path, driver):
+    before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    r = run(SMALL[driver] + ["--threads", "1", "-o", tmp_path / "o.h5"], ranks=2, timeout=120)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    first, second = HEADER_1.match(lines[0]), HEADER_2.match(lines[1])
+    assert first and second, r.stdout
+    version, commit, started = first.groups()
+    build = info()
+    assert version == build["version"].strip() and commit == build["git_commit"].strip()
+    when = datetime.datetime.strptime(started, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    assert before <= when <= before + datetime.timedelta(seconds=60)
+    ranks, threads, hosts, names, simd = second.groups()
+    assert (ranks, threads, hosts) == ("2", "1", "1")
+    with h5py.File(tmp_path / "o.h5") as f:
+        assert names == f["timings/hosts"][0].decode()
+        assert simd == f.attrs["simd_target"]
+    assert sum(1 for l in lines if l.startswith("rankwise ")) == 1  # rank 0 only
+
+
+def test_quiet_run_has_no_header(tmp_path):
+    r = run(SMALL["pi"] + ["-q", "-o", tmp_path / "o.h5"], ranks=2, timeout=60)
+    assert r.returncode == 0 and r.stdout == "" and r.stderr == "", r.stdout + r.stderr
+
+
+# --- more OpenMP threads than cores: one warning line on rank 0 -------------------------------
+@pytest.mark.parametrize("driver", sorted(SMALL))
+def test_more_threads_than_cores_warns_once(tmp_path, driver):
+    too_many = len(os.sched_getaffinity(0)) + 1  # more than any rank can be bound to
+    r = run(SMALL[driver] + ["--threads", too_many, "-q", "-o", tmp_path / "o.h5"], ranks=2,
+            timeout=120)
+    assert r.returncode == 0, r.stderr
+    warnings = [l for l in r.stderr.splitlines() if l.startswith("rankwise: warning:")]
+    assert len(warnings) == 1, r.stderr
+    assert f"{too_many} OpenMP threads per rank, but rank" in warnings[0], warnings[0]
+    assert "may use only" in warnings[0] and "--threads" in warnings[0], warnings[0]
+
+
+def test_threads_within_the_cores_do_not_warn(tmp_path):
+    r = run(SMALL["pi"] + ["--threads", "1", "-o", tmp_path / "o.h5"], ranks=2, timeout=60)
+    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
+
+
+def test_omp_num_threads_above_the_binding_warns(tmp_path):
+    """OMP_NUM_THREADS=8 for a rank that may run on one core (taskset): the usual mistake."""
+    p = subprocess.run(["taskset", "-c", "0", "mpiexec", "-q", "--bind-to", "none", "-n", "1",
+                        RANKWISE, *SMALL["pi"], "-q", "-o", str(tmp_path / "o.h5")],
+                       capture_output=True, text=True, timeout=60,
+                       env=dict(ENV, OMP_NUM_THREADS="8"))
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.count("rankwise: warning:") == 1, p.stderr
+    assert "8 OpenMP threads per rank, but rank 0" in p.stderr and "only 1 core" in p.stderr, p.stderr

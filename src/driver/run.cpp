@@ -168,9 +168,23 @@ void Run::report_timings() const {
   }
 }
 
+namespace {
+// Seconds between progress lines: RANKWISE_PROGRESS_INTERVAL if it is a positive number,
+// else 0.5 on a terminal and 10 in a log.
+double progress_interval(bool tty) {
+  if (const char* env = std::getenv("RANKWISE_PROGRESS_INTERVAL"); env != nullptr) {
+    char* end = nullptr;
+    const double v = std::strtod(env, &end);
+    if (end != env && *end == '\0' && v > 0 && std::isfinite(v)) return v;
+  }
+  return tty ? 0.5 : 10.0;
+}
+}  // namespace
+
 Progress::Progress(const Run& run, std::string what, double total)
     : enabled_(run.comm().is_root() && !run.options().quiet),
       tty_(isatty(STDERR_FILENO) != 0),
+      interval_(progress_interval(tty_)),
       what_(std::move(what)),
       total_(total),
       start_(timing::now()) {}
@@ -179,7 +193,7 @@ void Progress::update(double done, const std::string& extra) {
   if (!enabled_) return;
   const double t = timing::now();
   const double since = t - start_;
-  if (since < 2.0 || t - last_print_ < (tty_ ? 0.5 : 10.0)) return;
+  if (since < std::min(2.0, interval_) || t - last_print_ < interval_) return;
   last_print_ = t;
   const double fraction = total_ > 0 ? done / total_ : 0;
   const double eta = fraction > 0 ? since * (1 - fraction) / fraction : 0;

@@ -1,10 +1,12 @@
-"""What a run prints for its user: the log header and the warning about more threads than cores."""
+"""What a run prints for its user: the log header, the warning about more threads than cores,
+progress from the first N-body force evaluation on."""
 import datetime
 import os
 import re
 import subprocess
 
 import h5py
+import numpy as np
 import pytest
 
 from rwtest import ENV, RANKWISE, run
@@ -76,3 +78,30 @@ def test_omp_num_threads_above_the_binding_warns(tmp_path):
     assert p.returncode == 0, p.stderr
     assert p.stderr.count("rankwise: warning:") == 1, p.stderr
     assert "8 OpenMP threads per rank, but rank 0" in p.stderr and "only 1 core" in p.stderr, p.stderr
+
+
+# --- progress from the first force evaluation on ------------------------------------------------
+PROGRESS = re.compile(r"^nbody: +([\d.]+)%  elapsed (\d+) s  ETA (\d+) s  (.*)$")
+
+
+def test_nbody_progress_starts_within_the_first_force_evaluation(tmp_path):
+    """One step of N = 60000 is two force evaluations (start, end of the step) of ~2 s each on
+    one core here; progress lines must appear during the first one, counting it in the total."""
+    args = ["nbody", "--particles", "60000", "--steps", "1", "--snapshot-every", "1"]
+    r = run(args + ["-o", tmp_path / "a.h5"], timeout=300,
+            env={"RANKWISE_PROGRESS_INTERVAL": "0.2"})
+    assert r.returncode == 0, r.stderr
+    lines = [PROGRESS.match(l) for l in r.stderr.splitlines() if l.startswith("nbody:")]
+    assert lines and all(lines), r.stderr
+    initial = [m for m in lines if m.group(4).startswith("forces at step 0")]
+    assert initial, r.stderr
+    # The first evaluation is half of the run's work: its lines stay at or below 50 %, and the
+    # ETA is an estimate, not 0, while it runs.
+    assert all(float(m.group(1)) <= 50.0 for m in initial), r.stderr
+    assert any(0 < float(m.group(1)) < 50.0 and int(m.group(3)) > 0 for m in initial), r.stderr
+    # Reporting does not change the result: the same run without progress, bit for bit.
+    q = run(args + ["-q", "-o", tmp_path / "b.h5"], timeout=300)
+    assert q.returncode == 0, q.stderr
+    with h5py.File(tmp_path / "a.h5") as a, h5py.File(tmp_path / "b.h5") as b:
+        for key in ("positions", "velocities", "energy"):
+            assert np.array_equal(a["nbody"][key][()], b["nbody"][key][()]), key

@@ -163,7 +163,8 @@ void Run::close_output() {
 void Run::report_timings() const {
   const auto table = comm_.gather(timer_.all());
   if (comm_.is_root() && !options_.quiet) {
-    std::fputs(timing::format_table(timing::summarise(table, comm_.size())).c_str(), stdout);
+    std::fputs(timing::format_table(timing::summarise(table, comm_.size()), elapsed()).c_str(),
+               stdout);
     std::fflush(stdout);
   }
 }

@@ -1,5 +1,6 @@
 """What a run prints for its user: the log header, the warning about more threads than cores,
-progress from the first N-body force evaluation on."""
+progress from the first N-body force evaluation on, and summary numbers that can be acted on
+(units of the data, total and per-core rates, imbalance only for phases that took time)."""
 import datetime
 import os
 import re
@@ -105,3 +106,69 @@ def test_nbody_progress_starts_within_the_first_force_evaluation(tmp_path):
     with h5py.File(tmp_path / "a.h5") as a, h5py.File(tmp_path / "b.h5") as b:
         for key in ("positions", "velocities", "energy"):
             assert np.array_equal(a["nbody"][key][()], b["nbody"][key][()]), key
+
+
+# --- summary numbers ------------------------------------------------------------------------
+def phase_rows(stdout):
+    rows = {}
+    for l in stdout.splitlines():
+        parts = l.split()
+        if len(parts) == 6 and parts[0] in ("setup", "read", "compute", "communicate", "idle", "write"):
+            rows[parts[0]] = (float(parts[3]), parts[5])
+    assert len(rows) == 6, stdout
+    return rows
+
+
+@pytest.mark.parametrize("driver", sorted(SMALL))
+def test_imbalance_only_for_phases_that_took_time(tmp_path, driver):
+    r = run(SMALL[driver] + ["-o", tmp_path / "o.h5"], ranks=2, timeout=120)
+    assert r.returncode == 0, r.stderr
+    wall = float(re.search(r"wall ([\d.]+) s", r.stdout).group(1))
+    rows = phase_rows(r.stdout)
+    for name, (slowest, imbalance) in rows.items():
+        # the printed max is rounded to 1 us and the wall is the summary's (a little earlier)
+        if slowest < 0.0009 or slowest < 0.009 * wall:
+            assert imbalance == "-", (name, slowest, wall, r.stdout)
+        elif slowest > 0.0011 and slowest > 0.011 * wall:
+            assert re.fullmatch(r"\d+\.\d%", imbalance), (name, r.stdout)
+    assert any(i == "-" for _, i in rows.values()), r.stdout  # e.g. idle or setup here
+
+
+def rates(stdout):
+    line = next(l for l in stdout.splitlines() if "vertices/s" in l)
+    total = re.match(r"^([\d.]+) ([kMG]?) ?vertices/s, ", line)
+    per_core = re.search(r", ([\d.]+) ([kMG]?) ?vertices/s per core \((\d+) ranks? x (\d+) threads?\)", line)
+    scale = {"": 1, "k": 1e3, "M": 1e6, "G": 1e9}
+    assert total, line
+    t = float(total.group(1)) * scale[total.group(2)]
+    p = None if per_core is None else (float(per_core.group(1)) * scale[per_core.group(2)],
+                                       int(per_core.group(3)) * int(per_core.group(4)))
+    return line, t, p
+
+
+def test_polygon_rates_total_and_per_core(tmp_path):
+    r = run(SMALL["polygons"] + ["--threads", "1", "-o", tmp_path / "one.h5"], timeout=60)
+    assert r.returncode == 0, r.stderr
+    line, total, per_core = rates(r.stdout)
+    assert per_core is None, line  # one core: the total is the per-core rate
+    r = run(SMALL["polygons"] + ["--threads", "1", "-o", tmp_path / "two.h5"], ranks=2, timeout=60)
+    assert r.returncode == 0, r.stderr
+    line, total, per_core = rates(r.stdout)
+    assert per_core is not None and per_core[1] == 2, line
+    assert per_core[0] == pytest.approx(total / 2, rel=0.01), line  # never above the total
+
+
+def test_planar_area_in_the_unit_of_the_projection(tmp_path):
+    shp = tmp_path / "utm.shp"
+    assert run(["polygons", "--generate", "4", "--crs", "projected", "--vertices", "16",
+                "--write-shapefile", shp, "-q", "-o", tmp_path / "g.h5"], timeout=60).returncode == 0
+    r = run(["polygons", shp, "--area", "planar", "-o", tmp_path / "p.h5"], timeout=60)
+    assert r.returncode == 0, r.stderr
+    total = next(l for l in r.stdout.splitlines() if l.startswith("total planar area"))
+    assert total.endswith(" m²"), total
+    assert "unit²" not in r.stdout and "units²" not in r.stdout, r.stdout
+    r = run(["polygons", "--generate", "4", "--vertices", "16", "--area", "planar",
+             "-o", tmp_path / "d.h5"], timeout=60)
+    assert r.returncode == 0, r.stderr
+    total = next(l for l in r.stdout.splitlines() if l.startswith("total planar area"))
+    assert total.endswith(" degree²"), total

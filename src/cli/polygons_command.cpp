@@ -118,7 +118,7 @@ Subcommand make_polygons_command(CLI::App& app) {
   sub->footer(
       "Examples:\n"
       "  mpiexec -n 4 rankwise polygons plates.shp -o plates.h5\n"
-      "  rankwise polygons countries.shp --area both --name-field NAME_EN\n"
+      "  rankwise polygons countries.shp --area both --name-field ISO_A3\n"
       "  rankwise polygons --generate 1e5 --seed 7 --write-shapefile synth.shp\n"
       "  mpiexec -n 2 rankwise polygons --generate 156250 --vertices 64   # 10 M vertices\n"
       "  rankwise polygons parcels_utm.shp --edges projected   # edges straight on the map\n"

@@ -264,7 +264,7 @@ def write_markdown(tables, out, img, meta):
               "before each force pass, as rankwise does). Monte Carlo in numba uses numpy's "
               "Mersenne Twister inside the JIT code (one state per thread with prange); "
               "rankwise uses Philox4x32-10, which is counter-based.", "",
-              "Why rankwise is faster at the same core count: SIMD kernels (AVX2 here) where "
+              "Why rankwise is faster at the same core count: SIMD kernels (AVX2 or AVX-512, chosen at run time) where "
               "numba's loops stay scalar (the series' division and the N-body `1/r³` do not "
               "auto-vectorise with a loop-carried sum in strict IEEE order), a counter-based RNG "
               "with four streams per SIMD lane, and no pickling or Python-level dispatch "

@@ -26,7 +26,7 @@ Subcommand make_pi_command(CLI::App& app) {
   sub->footer(
       "Examples:\n"
       "  mpiexec -n 2 rankwise pi                         # series, N = 1e9\n"
-      "  mpiexec -n 4 rankwise pi --terms 1e11 --threads 2\n"
+      "  mpiexec -n 4 --map-by slot:PE=2 rankwise pi --terms 1e11 --threads 2\n"
       "  rankwise pi --method montecarlo --samples 1e9 --seed 7\n"
       "  rankwise pi --tolerance 1e-12                    # grow N until |pi_N - pi| < 1e-12\n"
       "  rankwise pi --sweep --terms 1e9 -o sweep.h5      # N = 10, 100, ..., 1e9");

@@ -1,4 +1,5 @@
-"""Every example in every subcommand's `--help` runs as written and exits 0.
+"""Every example in every subcommand's `--help`, and the README's Running commands, run as
+written and exit 0.
 
 Each example runs in an empty directory holding only the input files it names: a Kepler
 two-body file (kepler.h5), a checkpoint made by the help's own checkpoint example (ck.h5), a
@@ -7,15 +8,18 @@ projected shapefile (parcels_utm.shp), the real plate polygons and Natural Earth
 changed, and only those listed in SIZES: every entry must match an example (so a stale one
 fails) and changes one option's value, nothing else."""
 import math
+import os
 import shlex
 import shutil
 import subprocess
+import warnings
+from pathlib import Path
 
 import h5py
 import numpy as np
 import pytest
 
-from rwtest import run, shared_data
+from rwtest import ENV, RANKWISE, run, shared_data
 
 # (subcommand, text in --help, text used here): sizes that would take minutes.
 SIZES = [
@@ -115,6 +119,14 @@ def provide(name, directory, sub, used):
     return None
 
 
+def report_skipped(skipped, total):
+    """Skip the test if nothing ran; otherwise the others passed: say which did not run."""
+    if len(skipped) == total:
+        pytest.skip("; ".join(skipped))
+    for why in skipped:
+        warnings.warn(f"not run here: {why}")
+
+
 def inputs(words):
     """Files the command reads: the polygons input, --ic FILE, --restart FILE."""
     out = []
@@ -132,10 +144,14 @@ def test_every_help_example_runs(tmp_path, sub):
     used, skipped = set(), []
     for k, example in enumerate(examples(sub)):
         words = shlex.split(sized(sub, example, used))
-        ranks = 1
+        ranks, launcher = 1, []
         if words[0] == "mpiexec":
-            assert words[1] == "-n", example
-            ranks = int(words[2])
+            launcher = words[1:words.index("rankwise")]
+            ranks = int(launcher[launcher.index("-n") + 1])
+            per_rank = next((int(w.split("PE=")[1]) for w in launcher if "PE=" in w), 1)
+            if ranks * per_rank > len(os.sched_getaffinity(0)) and per_rank > 1:
+                skipped.append(f"{example}: needs {ranks * per_rank} cores")
+                continue
         words = words[words.index("rankwise") + 1:]
         directory = tmp_path / f"example{k}"
         directory.mkdir()
@@ -143,9 +159,64 @@ def test_every_help_example_runs(tmp_path, sub):
         if missing:
             skipped.append(f"{example}: {missing[0]}")
             continue
-        r = run(words, ranks=ranks, cwd=directory, timeout=600)
+        if any("PE=" in w for w in launcher):  # as written: the binding decides the cores
+            r = subprocess.run(["mpiexec", "-q", *launcher, RANKWISE, *words], capture_output=True,
+                               text=True, timeout=600, cwd=directory, env=ENV)
+        else:
+            r = run(words, ranks=ranks, cwd=directory, timeout=600)
         assert r.returncode == 0, (example, r.stdout[-2000:], r.stderr[-2000:])
     stale = [(s, w) for s, w, _ in SIZES if s == sub and (s, w) not in used]
     assert not stale, f"SIZES entries that match no example: {stale}"
-    if skipped:
-        pytest.skip("; ".join(skipped))
+    report_skipped(skipped, len(examples(sub)))
+
+
+# --- the README's "Running" commands ------------------------------------------------------------
+README = Path(__file__).resolve().parents[2] / "README.md"
+README_SIZES = [("--terms 1e11", "--terms 1e8"), ("--samples 1e10", "--samples 1e7"),
+                ("--terms 1e10", "--terms 1e8")]
+
+
+def readme_commands():
+    text = README.read_text()
+    block = text[text.index("## Running"):]
+    block = block[block.index("```sh\n") + 6:]
+    block = block[:block.index("```")]
+    return [l.split("#")[0].strip() for l in block.splitlines() if l.strip()]
+
+
+def test_readme_running_commands(tmp_path):
+    """Each command of the README's Running block, as written but for the sizes in README_SIZES,
+    with rankwise taken from the build and run.toml holding what its comment says. A command
+    whose placement needs more cores than this machine has (4 ranks x PE=2) is skipped."""
+    used, skipped = set(), []
+    cores = len(os.sched_getaffinity(0))
+    for k, command in enumerate(readme_commands()):
+        for written, replacement in README_SIZES:
+            if written in command:
+                command = command.replace(written, replacement)
+                used.add(written)
+        words = shlex.split(command)
+        env = dict(ENV)
+        while "=" in words[0]:
+            name, value = words.pop(0).split("=", 1)
+            env[name] = value
+        ranks, per_rank = 1, 1
+        if words[0] == "mpiexec":
+            ranks = int(words[words.index("-n") + 1])
+            per_rank = next((int(w.split("PE=")[1]) for w in words if "PE=" in w), 1)
+        if ranks * per_rank > cores and per_rank > 1:
+            skipped.append(f"{command}: needs {ranks * per_rank} cores, {cores} here")
+            continue
+        words = [RANKWISE if w == "rankwise" else w for w in words]
+        if words[0] == "mpiexec":
+            words.insert(1, "-q")
+        else:
+            words = ["mpiexec", "-q", "-n", "1"] + words
+        directory = tmp_path / f"readme{k}"
+        directory.mkdir()
+        (directory / "run.toml").write_text('[pi]\nterms = "1e9"\n')
+        r = subprocess.run(words, capture_output=True, text=True, timeout=600, cwd=directory, env=env)
+        assert r.returncode == 0, (command, r.stdout[-2000:], r.stderr[-2000:])
+        assert "warning" not in r.stderr, (command, r.stderr)  # e.g. threads without cores
+    assert used == {w for w, _ in README_SIZES}, used
+    report_skipped(skipped, len(readme_commands()))

@@ -131,7 +131,8 @@ def test_imbalance_only_for_phases_that_took_time(tmp_path, driver):
             assert imbalance == "-", (name, slowest, wall, r.stdout)
         elif slowest > 0.0011 and slowest > 0.011 * wall:
             assert re.fullmatch(r"\d+\.\d%", imbalance), (name, r.stdout)
-    assert any(i == "-" for _, i in rows.values()), r.stdout  # e.g. idle or setup here
+    if driver == "pi":  # pi reads nothing: a phase of 0 s, never a percentage
+        assert rows["read"] == (0.0, "-"), r.stdout
 
 
 def rates(stdout):

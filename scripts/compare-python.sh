@@ -1,7 +1,9 @@
 #!/bin/bash
 # rankwise versus pure Python, numpy, numba (@njit, prange), multiprocessing and mpi4py+numba on the
-# same problems; writes docs/python-comparison.md and docs/img/python-comparison.png (a few minutes).
+# same problems (a few minutes); writes results/compare-python/python-comparison.md and
+# results/compare-python/img/python-comparison.png (not tracked by git).
 #   bash scripts/compare-python.sh                     # rankwise from PATH, else build/bin/rankwise
+#   bash scripts/compare-python.sh --update-docs       # refresh docs/python-comparison.md and its figure
 #   RANKWISE=/path/to/rankwise bash scripts/compare-python.sh --quick --out /tmp/cmp   # smoke test
 # Needs (Debian): python3-numba python3-mpi4py python3-pyshp python3-h5py python3-matplotlib
 set -euo pipefail

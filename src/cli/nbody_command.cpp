@@ -156,7 +156,7 @@ Subcommand make_nbody_command(CLI::App& app) {
       "Examples:\n"
       "  mpiexec -n 2 rankwise nbody --ic plummer --particles 4096 --steps 1000 --dt 1e-3\n"
       "  rankwise nbody --ic uniform --particles 1000 --integrator rk4 --softening 0.05\n"
-      "  rankwise nbody --ic kepler.h5 --dt 1e-3 --steps 10000 --snapshot-every 100\n"
+      "  rankwise nbody --ic kepler.h5 --softening 0 --dt 1e-3 --steps 10000 --snapshot-every 100\n"
       "  rankwise nbody --particles 8192 --steps 500 --checkpoint ck.h5 --checkpoint-every 100\n"
       "  mpiexec -n 4 rankwise nbody --restart ck.h5 --steps 1000 -o continued.h5\n"
       "  rankwise nbody --steps 100000 --checkpoint ck.h5 --checkpoint-walltime 30m --restart auto\n"

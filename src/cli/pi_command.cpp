@@ -40,7 +40,7 @@ Subcommand make_pi_command(CLI::App& app) {
   sub->footer(
       "Examples:\n"
       "  mpiexec -n 2 rankwise pi                         # series, N = 1e9\n"
-      "  mpiexec -n 4 rankwise pi --terms 1e11 --threads 2\n"
+      "  mpiexec -n 4 --map-by slot:PE=2 rankwise pi --terms 1e11 --threads 2\n"
       "  rankwise pi --method montecarlo --samples 1e9 --seed 7\n"
       "  rankwise pi --tolerance 1e-12                    # grow N until |pi_N - pi| < 1e-12\n"
       "  rankwise pi --sweep --terms 1e9 -o sweep.h5      # N = 10, 100, ..., 1e9");
@@ -58,16 +58,21 @@ Subcommand make_pi_command(CLI::App& app) {
   sub->add_flag("--sweep", text->sweep, "Estimates for N = 10, 100, ... up to --terms/--samples");
   add_common_options(*sub, text->common, "rankwise-pi.h5");
 
-  return {sub, [text](const parallel::Comm& comm, const io::Invocation& invocation) {
+  return {sub, [text, sub](const parallel::Comm& comm, const io::Invocation& invocation) {
             pi::PiOptions o;
             o.method = text->method == "montecarlo" ? pi::Method::montecarlo : pi::Method::series;
             const bool series = o.method == pi::Method::series;
-            if (series && !text->samples.empty()) {
-              throw UsageError("--samples: applies to --method montecarlo; use --terms");
-            }
-            if (!series && !text->terms.empty()) {
-              throw UsageError("--terms: applies to --method series; use --samples");
-            }
+            refuse_inapplicable(
+                *sub,
+                {{"--terms", series, "applies to --method series only; Monte Carlo takes --samples"},
+                 {"--samples", !series,
+                  "applies to --method montecarlo only; the series takes --terms"},
+                 {"--seed", !series,
+                  "applies to --method montecarlo only (the series involves no random numbers)"},
+                 {"--batch", !series && !text->tolerance.empty(),
+                  "applies to --method montecarlo with --tolerance only (samples added per step)"},
+                 {"--time-limit", false,
+                  "applies to nbody only (pi keeps no checkpoint to stop at)"}});
             if (series) {
               o.count = text->terms.empty() ? 1'000'000'000
                                             : parse_count(text->terms, "--terms",

@@ -14,7 +14,7 @@ struct PolygonsText {
   CommonText common;
   std::string input;
   std::string generate;
-  std::string seed = "1";
+  std::string seed = "42";
   std::string crs = "geographic";
   std::string vertices = "64";
   std::string write_shapefile;
@@ -64,7 +64,7 @@ io::RunOptions record(const polygons::PolygonsOptions& o, const PolygonsText& t)
   return r;
 }
 
-polygons::PolygonsOptions validate(const PolygonsText& t) {
+polygons::PolygonsOptions validate(const PolygonsText& t, const CLI::App& sub) {
   polygons::PolygonsOptions o;
   o.input = t.input;
   if (!t.generate.empty()) o.generate = parse_count(t.generate, "--generate", std::uint64_t{1} << 31);
@@ -75,9 +75,28 @@ polygons::PolygonsOptions validate(const PolygonsText& t) {
     throw UsageError("--generate: cannot be combined with an input shapefile");
   }
   const bool synthetic = o.generate > 0;
-  if (!synthetic && !t.write_shapefile.empty()) {
-    throw UsageError("--write-shapefile: applies to --generate only");
-  }
+  refuse_inapplicable(
+      sub,
+      {{"--seed", synthetic, "applies to --generate only (a file's polygons are read, not drawn)"},
+       {"--crs", synthetic,
+        "applies to --generate only (a file's CRS comes from its .prj, or --assume-crs)"},
+       {"--vertices", synthetic, "applies to --generate only"},
+       {"--write-shapefile", synthetic, "applies to --generate only"},
+       {"--name-field", !synthetic,
+        "applies to an input file only (a synthetic set's names are generated)"},
+       {"--assume-crs", !synthetic,
+        "applies to an input file only (--crs sets a synthetic set's)"},
+       {"--edges", !synthetic, "applies to an input file in a projected CRS only"},
+       {"--densify", t.edges == "projected", "applies to --edges projected only"},
+       {"--layer", !synthetic, "applies to an input file only"},
+       {"--reader", !synthetic, "applies to an input file only"},
+       {"--read-by", !synthetic,
+        "applies to an input file only (a synthetic set is made on rank 0 and scattered)"},
+       {"--fields", !synthetic, "applies to an input file only (synthetic sets have only NAME)"},
+       {"--group-by", !synthetic,
+        "applies to an input file only (synthetic sets have only NAME)"},
+       {"--time-limit", false,
+        "applies to nbody only (polygons keeps no checkpoint to stop at)"}});
   o.seed = parse_seed(t.seed);
   o.generate_crs = t.crs == "projected" ? polygons::Crs::projected : polygons::Crs::geographic;
   o.vertices = static_cast<std::uint32_t>(parse_count(t.vertices, "--vertices", 1u << 24));
@@ -91,15 +110,9 @@ polygons::PolygonsOptions validate(const PolygonsText& t) {
       (o.area == polygons::AreaMode::geodesic || o.area == polygons::AreaMode::both)) {
     throw UsageError("--area: geodesic areas need --crs geographic");
   }
-  if (!t.assume_crs.empty() && synthetic) {
-    throw UsageError("--assume-crs: applies to an input shapefile only (--crs sets a synthetic set's)");
-  }
   o.assume_crs = t.assume_crs == "EPSG:4326" ? polygons::AssumedCrs::wgs84
                : t.assume_crs == "planar"    ? polygons::AssumedCrs::planar
                                              : polygons::AssumedCrs::none;
-  if (synthetic && !t.edges.empty()) {
-    throw UsageError("--edges: applies to an input shapefile in a projected CRS only");
-  }
   o.edges = t.edges == "projected" ? polygons::EdgeKind::projected : polygons::EdgeKind::geodesic;
   o.edges_given = !t.edges.empty();
   o.densify_m = parse_real(t.densify, "--densify", true);
@@ -108,18 +121,10 @@ polygons::PolygonsOptions validate(const PolygonsText& t) {
   o.reader = t.reader == "gdal" ? polygons::Reader::gdal
            : t.reader == "own"  ? polygons::Reader::own
                                 : polygons::Reader::automatic;
-  if (synthetic && (!t.layer.empty() || t.reader != "auto")) {
-    throw UsageError(std::string(t.layer.empty() ? "--reader" : "--layer") +
-                     ": applies to an input file only");
-  }
   if (o.reader == polygons::Reader::own && !polygons::is_plain_shapefile(o.input)) {
     throw UsageError("--reader own: reads .shp files only; " + o.input + " is not one");
   }
   o.layer = t.layer;
-  if (synthetic && (!t.fields.empty() || !t.group_by.empty())) {
-    throw UsageError(std::string(t.fields.empty() ? "--group-by" : "--fields") +
-                     ": applies to an input file (synthetic sets have only NAME)");
-  }
   for (std::size_t b = 0; !t.fields.empty() && b <= t.fields.size();) {
     const std::size_t e = std::min(t.fields.find(',', b), t.fields.size());
     std::string name = t.fields.substr(b, e - b);
@@ -149,7 +154,7 @@ Subcommand make_polygons_command(CLI::App& app) {
   sub->footer(
       "Examples:\n"
       "  mpiexec -n 4 rankwise polygons plates.shp -o plates.h5\n"
-      "  rankwise polygons countries.shp --area both --name-field NAME_EN\n"
+      "  rankwise polygons countries.shp --area both --name-field ISO_A3\n"
       "  rankwise polygons --generate 1e5 --seed 7 --write-shapefile synth.shp\n"
       "  mpiexec -n 2 rankwise polygons --generate 156250 --vertices 64   # 10 M vertices\n"
       "  rankwise polygons parcels_utm.shp --edges projected   # edges straight on the map\n"
@@ -210,8 +215,8 @@ Subcommand make_polygons_command(CLI::App& app) {
       ->capture_default_str();
   add_common_options(*sub, text->common, "rankwise-polygons.h5");
 
-  return {sub, [text](const parallel::Comm& comm, const io::Invocation& invocation) {
-            const polygons::PolygonsOptions o = validate(*text);
+  return {sub, [text, sub](const parallel::Comm& comm, const io::Invocation& invocation) {
+            const polygons::PolygonsOptions o = validate(*text, *sub);
             const driver::CommonOptions common = text->common.validate();
             io::RunOptions options = record(o, *text);
             record_common(options, text->common, common);

@@ -1,14 +1,20 @@
 // Shared scaffolding of every driver run.
 #include "rankwise/driver/run.hpp"
 
+#include <omp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
+#include "rankwise/build_info.hpp"
+#include "rankwise/driver/run_header.hpp"
 #include "rankwise/errors.hpp"
 #include "rankwise/io/provenance.hpp"
 #include "rankwise/process/shutdown.hpp"
+#include "rankwise/simd/target.hpp"
 
 namespace rankwise::driver {
 
@@ -18,6 +24,28 @@ Run::Run(const parallel::Comm& comm, CommonOptions options, io::Invocation invoc
       invocation_(std::move(invocation)),
       start_(timing::now()) {
   process::install_signal_handlers();
+  announce();
+}
+
+void Run::announce() const {
+  // omp_get_num_procs(): the CPUs this process may run on (its binding), as `rankwise info`.
+  const auto places = comm_.gather(std::to_string(omp_get_num_procs()) + " " + comm_.host());
+  if (!comm_.is_root()) return;
+  std::vector<RankPlace> ranks;
+  for (const std::string& p : places) {
+    const auto space = p.find(' ');
+    ranks.push_back({p.substr(space + 1), std::stoi(p.substr(0, space))});
+  }
+  if (const std::string w = oversubscription_warning(options_.threads, ranks); !w.empty()) {
+    std::fprintf(stderr, "rankwise: warning: %s\n", w.c_str());
+    std::fflush(stderr);
+  }
+  if (options_.quiet) return;
+  std::fputs(log_header(build::version, build::git_commit, io::utc_now(), options_.threads, ranks,
+                        simd::dispatched_target())
+                 .c_str(),
+             stdout);
+  std::fflush(stdout);
 }
 
 StopPolicy Run::stop_policy() const {
@@ -137,14 +165,29 @@ void Run::close_output() {
 void Run::report_timings() const {
   const auto table = comm_.gather(timer_.all());
   if (comm_.is_root() && !options_.quiet) {
-    std::fputs(timing::format_table(timing::summarise(table, comm_.size())).c_str(), stdout);
+    std::fputs(timing::format_table(timing::summarise(table, comm_.size()), elapsed()).c_str(),
+               stdout);
     std::fflush(stdout);
   }
 }
 
+namespace {
+// Seconds between progress lines: RANKWISE_PROGRESS_INTERVAL if it is a positive number,
+// else 0.5 on a terminal and 10 in a log.
+double progress_interval(bool tty) {
+  if (const char* env = std::getenv("RANKWISE_PROGRESS_INTERVAL"); env != nullptr) {
+    char* end = nullptr;
+    const double v = std::strtod(env, &end);
+    if (end != env && *end == '\0' && v > 0 && std::isfinite(v)) return v;
+  }
+  return tty ? 0.5 : 10.0;
+}
+}  // namespace
+
 Progress::Progress(const Run& run, std::string what, double total)
     : enabled_(run.comm().is_root() && !run.options().quiet),
       tty_(isatty(STDERR_FILENO) != 0),
+      interval_(progress_interval(tty_)),
       what_(std::move(what)),
       total_(total),
       start_(timing::now()) {}
@@ -153,7 +196,7 @@ void Progress::update(double done, const std::string& extra) {
   if (!enabled_) return;
   const double t = timing::now();
   const double since = t - start_;
-  if (since < 2.0 || t - last_print_ < (tty_ ? 0.5 : 10.0)) return;
+  if (since < std::min(2.0, interval_) || t - last_print_ < interval_) return;
   last_print_ = t;
   const double fraction = total_ > 0 ? done / total_ : 0;
   const double eta = fraction > 0 ? since * (1 - fraction) / fraction : 0;

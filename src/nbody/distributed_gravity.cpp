@@ -42,8 +42,13 @@ void DistributedGravity::evaluate(const Vec3s& pos, Vec3s& acc, double* phi) {
   }
   auto scope = timer_.scope(Phase::compute);
   acc.resize(own_.size());
+  TargetsDone done;
+  const double rows = static_cast<double>(own_.size());
+  if (progress_ && rows * static_cast<double>(sources_.size()) > 1e8) {
+    done = [&](std::size_t finished) { progress_(static_cast<double>(finished) / rows); };
+  }
   accelerations(sources_, own_.begin, own_.size(), gravity_.G, gravity_.softening,
-                {acc.x.data(), acc.y.data(), acc.z.data(), phi}, threads_);
+                {acc.x.data(), acc.y.data(), acc.z.data(), phi}, threads_, done);
   ++evaluations_;
 }
 

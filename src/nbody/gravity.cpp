@@ -1,5 +1,8 @@
 // Sources and the threaded driver of the SIMD gravity kernel.
+#include <omp.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 
 #include "rankwise/nbody/gravity.hpp"
@@ -24,7 +27,7 @@ void Sources::set_masses(std::span<const double> masses) {
 }
 
 void accelerations(const Sources& sources, std::size_t first, std::size_t count, double G,
-                   double softening, const Field& out, int threads) {
+                   double softening, const Field& out, int threads, const TargetsDone& done) {
   const double eps2 = softening * softening;
   // Race-free: each chunk of targets is written by the one thread that computes it, and each
   // target's sum is computed entirely by that thread, so neither the thread count nor the
@@ -32,6 +35,9 @@ void accelerations(const Sources& sources, std::size_t first, std::size_t count,
   // another process must not hold up the others.
   constexpr std::size_t kChunk = 32;
   const auto chunks = static_cast<std::int64_t>((count + kChunk - 1) / kChunk);
+  // Progress: a relaxed counter of finished targets (one add per chunk of 32 targets x N
+  // sources); only the calling thread (thread 0) reports it, so `done` needs no locking.
+  std::atomic<std::size_t> finished{0};
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (std::int64_t c = 0; c < chunks; ++c) {
     const std::size_t begin = static_cast<std::size_t>(c) * kChunk;
@@ -39,6 +45,11 @@ void accelerations(const Sources& sources, std::size_t first, std::size_t count,
     gravity_targets(sources.x.data(), sources.y.data(), sources.z.data(), sources.m.data(),
                     sources.size(), first + begin, first + end, eps2, out.ax + begin,
                     out.ay + begin, out.az + begin, out.phi != nullptr ? out.phi + begin : nullptr);
+    if (done) {
+      const std::size_t total =
+          finished.fetch_add(end - begin, std::memory_order_relaxed) + (end - begin);
+      if (omp_get_thread_num() == 0) done(total);
+    }
   }
   // The kernel sums m_j d/r^3 and m_j/r; G (and the sign of phi) applied once here.
   for (std::size_t i = 0; i < count; ++i) {

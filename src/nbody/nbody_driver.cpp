@@ -100,6 +100,36 @@ std::string summary(const Checkpoint& c, std::uint64_t n, double energy_error, d
   return line;
 }
 
+// Force evaluations from the start state to step `steps`: the first (unless a checkpoint
+// brought valid accelerations and no frame needs potentials), then 1, 2 or 4 per step, plus
+// one per frame for the Runge-Kutta integrators (their steps leave no potentials).
+double planned_evaluations(const Checkpoint& start, const State& state, std::uint64_t steps,
+                           const std::vector<std::uint64_t>& frames, bool frame_at_start) {
+  const bool leapfrog = start.integrator == Integrator::leapfrog;
+  const double per_step = leapfrog ? 1 : start.integrator == Integrator::rk2 ? 2 : 4;
+  const double first = frame_at_start || (leapfrog && !state.acc_valid) ? 1 : 0;
+  double later_frames = 0;
+  for (std::uint64_t f : frames) later_frames += f > start.step ? 1 : 0;
+  return first + per_step * static_cast<double>(steps - start.step) +
+         (leapfrog ? 0 : later_frames);
+}
+
+// Reports a long force evaluation's progress while it lives (the callback refers to the
+// integration loop's locals, so it must not outlive them).
+class ProgressHook {
+ public:
+  ProgressHook(DistributedGravity& gravity, std::function<void(double)> report)
+      : gravity_(gravity) {
+    gravity_.on_progress(std::move(report));
+  }
+  ~ProgressHook() { gravity_.on_progress({}); }
+  ProgressHook(const ProgressHook&) = delete;
+  ProgressHook& operator=(const ProgressHook&) = delete;
+
+ private:
+  DistributedGravity& gravity_;
+};
+
 /// What the integration loop hands back for the report.
 struct Outcome {
   Diagnostics first, last;
@@ -178,7 +208,32 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
     if (carried->count > 0) out.first = out.last = carried->diagnostics.front();
     if (carried->count > 0) out.last = carried->diagnostics.back();
   }
-  if (next_frame < frames.size() && frames[next_frame] == start.step) {
+  // Progress counts force evaluations, reported within each long one, so the first (before
+  // step 1, a minute at N = 3e5) shows at once and is part of the ETA.
+  const bool frame_at_start = next_frame < frames.size() && frames[next_frame] == start.step;
+  driver::Progress progress(run, "nbody",
+                            planned_evaluations(start, state, o.steps, frames, frame_at_start));
+  const std::uint64_t evaluations_at_start = gravity.evaluations();
+  const double progress_t0 = timing::now();
+  std::uint64_t completed = start.step;  // the last step finished, for the progress line
+  auto report = [&](double fraction) {
+    const double evaluations =
+        static_cast<double>(gravity.evaluations() - evaluations_at_start) + fraction;
+    const double pairs = evaluations * static_cast<double>(n) * static_cast<double>(n - 1);
+    const std::string rate = driver::si(pairs / (timing::now() - progress_t0)) + " interactions/s";
+    char extra[160];
+    if (gravity.evaluations() == evaluations_at_start) {  // the first, before any step
+      std::snprintf(extra, sizeof extra, "forces at step %llu  %s",
+                    static_cast<unsigned long long>(start.step), rate.c_str());
+    } else {
+      std::snprintf(extra, sizeof extra, "step %llu  t=%.4g  %s",
+                    static_cast<unsigned long long>(completed),
+                    static_cast<double>(completed) * start.dt, rate.c_str());
+    }
+    progress.update(evaluations, extra);
+  };
+  const ProgressHook hook(gravity, progress.enabled() ? report : std::function<void(double)>{});
+  if (frame_at_start) {
     out.last = snapshot(start.step);
     if (next_frame == 1) out.first = out.last;
   }
@@ -197,7 +252,6 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
   driver::StopPolicy policy = run.stop_policy();
   policy.checkpoint_walltime = o.checkpoint_walltime;
   driver::StopPoint stop(comm, policy, timing::now() - run.elapsed(), run.options().quiet);
-  driver::Progress progress(run, "nbody", static_cast<double>(o.steps - start.step));
   const std::uint64_t evaluations_before = gravity.evaluations();
   const double t0 = timing::now();
   std::uint64_t bad_step = std::numeric_limits<std::uint64_t>::max();
@@ -230,13 +284,8 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
         (d.action == driver::Action::stop && s < o.steps)) {
       stop.checkpoint_written(write_state(s));
     }
-    const double pairs = static_cast<double>(gravity.evaluations() - evaluations_before) *
-                         static_cast<double>(n) * static_cast<double>(n - 1);
-    char extra[160];
-    std::snprintf(extra, sizeof extra, "step %llu  t=%.4g  %s interactions/s",
-                  static_cast<unsigned long long>(s), static_cast<double>(s) * start.dt,
-                  driver::si(pairs / (timing::now() - t0)).c_str());
-    progress.update(static_cast<double>(s - start.step), extra);
+    completed = s;
+    report(0);
   }
   // Stopped before the first step: the start state is the checkpoint.
   if (d.action == driver::Action::stop && out.nonfinite.empty() && out.last_step == start.step &&

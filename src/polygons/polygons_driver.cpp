@@ -453,11 +453,22 @@ void summarise(const driver::Run& run, const Input& in, const Gathered& g, AreaM
                   g.area[r], unit);
     run.say(line);
   }
+  // Rates on the wall time of the measuring phase (all ranks, reading of root's share
+  // included); per core only where it is that rate shared out, i.e. on more than one core.
+  const int ranks = run.comm().size();
+  const double cores = static_cast<double>(ranks) * run.threads();
+  const double rate = g.totals[3] / compute_wall;
+  std::string per_core;
+  if (cores > 1) {
+    per_core = ", " + driver::si(rate / cores) + " vertices/s per core (" + std::to_string(ranks) +
+               (ranks == 1 ? " rank x " : " ranks x ") + std::to_string(run.threads()) +
+               (run.threads() == 1 ? " thread)" : " threads)");
+  }
   std::snprintf(line, sizeof line,
-                "%s polygons/s, %svertices/s (compute wall); %svertices/s per core; wall %.3f s",
-                driver::si(static_cast<double>(records) / compute_wall).c_str(),
-                driver::si(g.totals[3] / compute_wall).c_str(),
-                driver::si(g.totals[3] / g.totals[4]).c_str(), run.elapsed());
+                "%s vertices/s, %s polygons/s over %.3f s of measuring%s; wall %.3f s",
+                driver::si(rate).c_str(),
+                driver::si(static_cast<double>(records) / compute_wall).c_str(), compute_wall,
+                per_core.c_str(), run.elapsed());
   run.say(line);
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "rankwise/errors.hpp"
+#include "rankwise/polygons/attributes.hpp"
 #include "rankwise/polygons/code_page.hpp"
 #include "rankwise/polygons/crs.hpp"
 #include "rankwise/polygons/shapefile.hpp"
@@ -95,6 +96,13 @@ int name_field_index(const std::string& dbf_path, DBFInfo* dbf, const std::strin
     }
   }
   if (wanted.empty()) return -1;
+  // --name-field without regard to case, as GDAL-read formats and --fields match it.
+  const auto it = std::find_if(names.begin(), names.end(),
+                               [&](const std::string& n) { return same_field(n, wanted); });
+  if (it != names.end()) {
+    chosen = *it;
+    return static_cast<int>(it - names.begin());
+  }
   std::string list;
   for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
   throw InputError(dbf_path + ": no field '" + wanted + "' (fields: " + list + ")");

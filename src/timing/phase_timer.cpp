@@ -30,12 +30,17 @@ std::vector<PhaseSummary> summarise(std::span<const double> seconds, int ranks) 
   return out;
 }
 
-std::string format_table(const std::vector<PhaseSummary>& phases) {
+std::string format_table(const std::vector<PhaseSummary>& phases, double wall) {
   std::string out = "phase          min [s]      avg [s]      max [s]  max@rank  imbalance\n";
   char line[160];
   for (const auto& p : phases) {
-    std::snprintf(line, sizeof line, "%-11s %11.6f  %11.6f  %11.6f  %8d  %8.1f%%\n", p.name.c_str(),
-                  p.min, p.mean, p.max, p.max_rank, 100.0 * p.imbalance);
+    // The imbalance of a phase that took next to no time is noise, not something to act on.
+    char imbalance[16] = "        -";
+    if (p.max >= negligible_phase_seconds && p.max >= negligible_phase_share * wall) {
+      std::snprintf(imbalance, sizeof imbalance, "%8.1f%%", 100.0 * p.imbalance);
+    }
+    std::snprintf(line, sizeof line, "%-11s %11.6f  %11.6f  %11.6f  %8d  %s\n", p.name.c_str(),
+                  p.min, p.mean, p.max, p.max_rank, imbalance);
     out += line;
   }
   return out;

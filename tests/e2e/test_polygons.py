@@ -515,6 +515,12 @@ def test_natural_earth_name_field(tmp_path):
     r = run(["polygons", shp, "--name-field", "iso_a3", "-o", tmp_path / "ne.h5"])
     assert r.returncode == 0, r.stderr
     assert b"CIV" in list(read(tmp_path / "ne.h5")["name"])
+    # matched without regard to case, as in GDAL-read formats (Natural Earth's full files say ISO_A3)
+    r = run(["polygons", shp, "--name-field", "ISO_A3", "-o", tmp_path / "upper.h5"])
+    assert r.returncode == 0, r.stderr
+    upper = read(tmp_path / "upper.h5")
+    assert list(upper["name"]) == list(read(tmp_path / "ne.h5")["name"])
+    assert upper["attrs"]["name_field"] == "iso_a3"  # the field's own spelling
     r = run(["polygons", shp, "--name-field", "NOPE", "-o", tmp_path / "x.h5"], ranks=2)
     assert "no field 'NOPE'" in assert_clean_failure(r, expect_code=1)
 

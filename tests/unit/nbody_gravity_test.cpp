@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdint>
+#include <thread>
 #include <vector>
 
 #include "rankwise/nbody/gravity.hpp"
@@ -258,4 +259,32 @@ TEST(NbodyGravity, EveryLaneAccurateToAFewUlp) {
   EXPECT_LE(worst_phi, 2.0) << "worst potential error in ulp";
   std::printf("worst error over all lanes: force %.2f ulp, potential %.2f ulp\n", worst_force,
               worst_phi);
+}
+
+// Progress reports (for a long first force evaluation) come from the calling thread only,
+// grow, end at the target count, and change no bit of the result.
+TEST(NbodyGravity, ProgressCallbackReportsTargetsAndChangesNothing) {
+  const Sources s = sources_of(plummer_sphere(1000, 9, 1.0));
+  for (int threads : {1, 2}) {
+    const Result plain = evaluate(s, 1.0, 0.01, threads);
+    Result r;
+    for (auto* v : {&r.ax, &r.ay, &r.az, &r.phi}) v->assign(s.size(), 0.0);
+    std::vector<std::size_t> seen;
+    const auto caller = std::this_thread::get_id();
+    bool other_thread = false;
+    accelerations(s, 0, s.size(), 1.0, 0.01, {r.ax.data(), r.ay.data(), r.az.data(), r.phi.data()},
+                  threads, [&](std::size_t finished) {
+                    other_thread = other_thread || std::this_thread::get_id() != caller;
+                    seen.push_back(finished);
+                  });
+    EXPECT_FALSE(other_thread);
+    ASSERT_FALSE(seen.empty());
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+    EXPECT_LE(seen.back(), s.size());
+    if (threads == 1) EXPECT_EQ(seen.back(), s.size());
+    EXPECT_EQ(r.ax, plain.ax);
+    EXPECT_EQ(r.ay, plain.ay);
+    EXPECT_EQ(r.az, plain.az);
+    EXPECT_EQ(r.phi, plain.phi);
+  }
 }

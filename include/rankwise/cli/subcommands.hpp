@@ -2,6 +2,7 @@
 /// Registration of the driver subcommands (each in src/cli/<driver>_command.cpp).
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,18 @@ void record_common(io::RunOptions& record, const CommonText& text,
 
 /// Adds --output/-o, --overwrite, --force, --time-limit, --threads, --quiet to a subcommand.
 void add_common_options(CLI::App& sub, CommonText& common, const std::string& default_output);
+
+/// When an option has an effect: `holds` is false when this run would ignore `option`.
+struct Applies {
+  const char* option;  ///< long name as typed, e.g. "--seed"
+  bool holds;          ///< the option has an effect in this run
+  const char* why;     ///< where it does apply, e.g. "applies to --method montecarlo only"
+};
+
+/// One rule for every driver: an option given (on the command line or in --config) that this
+/// run would ignore is a usage error "OPTION: WHY" (the first such option), never silently
+/// dropped. Options whose effect depends on the rank count (--scatter) are not listed.
+void refuse_inapplicable(const CLI::App& sub, std::initializer_list<Applies> rules);
 
 /// A registered subcommand: its CLI11 app and how to run it once parsed.
 struct Subcommand {

@@ -27,6 +27,7 @@ struct CommonOptions {
 /// One run of one driver on every rank.
 class Run {
  public:
+  /// collective: prints the log header and placement warnings (see announce()).
   Run(const parallel::Comm& comm, CommonOptions options, io::Invocation invocation);
   ~Run();
   Run(const Run&) = delete;
@@ -77,6 +78,10 @@ class Run {
   void close_output();
 
  private:
+  /// collective: the log header (rank 0, stdout, unless --quiet) and the warning when the
+  /// threads outnumber the cores a rank is bound to (rank 0, stderr).
+  void announce() const;
+
   const parallel::Comm& comm_;
   CommonOptions options_;
   io::Invocation invocation_;
@@ -90,10 +95,13 @@ class Run {
 };
 
 /// Progress of a long loop, shown on rank 0: an updating line on a terminal, a plain line
-/// about every 10 s otherwise (batch logs). Silent with --quiet or for short runs.
+/// about every 10 s otherwise (batch logs; RANKWISE_PROGRESS_INTERVAL=S sets the seconds).
+/// Silent with --quiet, on other ranks, and for runs shorter than 2 s.
 class Progress {
  public:
   Progress(const Run& run, std::string what, double total);
+  /// False where update() prints nothing (not rank 0, or --quiet).
+  [[nodiscard]] bool enabled() const noexcept { return enabled_; }
   /// Report `done` of `total`; `extra` is appended (e.g. "1.2e9 interactions/s").
   void update(double done, const std::string& extra = {});
   /// Clear the terminal line, if one was drawn.
@@ -102,6 +110,7 @@ class Progress {
  private:
   bool enabled_;
   bool tty_;
+  double interval_;
   std::string what_;
   double total_;
   double start_;

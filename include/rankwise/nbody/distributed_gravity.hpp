@@ -1,6 +1,7 @@
 #pragma once
 /// Forces and diagnostics of one rank's block of particles, from all N particles.
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -38,6 +39,10 @@ class DistributedGravity {
   /// collective: diagnostics of `state` (phi must be valid): one all-gather of packed terms.
   [[nodiscard]] Diagnostics diagnostics(const State& state);
 
+  /// Called on this rank during each long evaluation (more than ~1e8 interactions here) with
+  /// the fraction of it done so far; for progress reports. Unset: no calls.
+  void on_progress(std::function<void(double fraction)> report) { progress_ = std::move(report); }
+
   /// Force evaluations (N^2 passes) made so far, plus any set by set_evaluations.
   [[nodiscard]] std::uint64_t evaluations() const noexcept { return evaluations_; }
   void set_evaluations(std::uint64_t count) noexcept { evaluations_ = count; }
@@ -53,6 +58,7 @@ class DistributedGravity {
   std::vector<int> counts_, offsets_;  // rows per rank, in elements of one array
   Sources sources_;
   std::uint64_t evaluations_ = 0;
+  std::function<void(double)> progress_;
 };
 
 }  // namespace rankwise::nbody

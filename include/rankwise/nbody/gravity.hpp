@@ -1,6 +1,7 @@
 #pragma once
 /// Direct-summation softened gravity over all sources, SIMD inner loop (no MPI here).
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -41,11 +42,16 @@ struct Field {
   double* phi = nullptr;  ///< potential per unit mass, -G sum m_j / sqrt(r^2 + eps^2); optional
 };
 
+/// Progress of one accelerations() call: targets finished so far (of `count`).
+using TargetsDone = std::function<void(std::size_t finished)>;
+
 /// Accelerations (and optionally potentials) of targets i in [first, first+count) from all
 /// sources j != i, with Plummer softening eps: a_i = G sum m_j (x_j - x_i) / (r^2+eps^2)^1.5.
 /// OpenMP over targets with `threads` threads; each target's sum is done by one thread in a
 /// fixed order, so the bits do not depend on `threads` or on how targets are split.
+/// `done`, if set, is called from the calling thread every few targets it finishes.
 void accelerations(const Sources& sources, std::size_t first, std::size_t count, double G,
-                   double softening, const Field& out, int threads);
+                   double softening, const Field& out, int threads,
+                   const TargetsDone& done = {});
 
 }  // namespace rankwise::nbody

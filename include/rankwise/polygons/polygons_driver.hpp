@@ -30,7 +30,7 @@ struct PolygonsOptions {
   std::string layer;               ///< GDAL sources: layer name or index (empty: the first)
   Reader reader = Reader::automatic;
   std::uint64_t generate = 0;      ///< synthetic polygons instead of a file
-  std::uint64_t seed = 1;          ///< synthetic set's seed
+  std::uint64_t seed = 42;         ///< synthetic set's seed
   Crs generate_crs = Crs::geographic;
   std::uint32_t vertices = 64;     ///< vertices per synthetic polygon
   std::string write_shapefile;     ///< also write the synthetic set here

@@ -64,7 +64,13 @@ struct PhaseSummary {
 /// Summaries of a [ranks x phases] row-major table of seconds.
 [[nodiscard]] std::vector<PhaseSummary> summarise(std::span<const double> seconds, int ranks);
 
-/// The table rank 0 prints: one line per phase with min/avg/max, max rank and imbalance.
-[[nodiscard]] std::string format_table(const std::vector<PhaseSummary>& phases);
+/// Phases shorter than this (on the slowest rank) print "-" as their imbalance.
+inline constexpr double negligible_phase_seconds = 1e-3;
+/// ... and so do phases shorter than this share of the run's wall time.
+inline constexpr double negligible_phase_share = 0.01;
+
+/// The table rank 0 prints: one line per phase with min/avg/max, max rank and imbalance
+/// ("-" for a phase whose slowest rank took < 1 ms or < 1 % of `wall` seconds).
+[[nodiscard]] std::string format_table(const std::vector<PhaseSummary>& phases, double wall = 0);
 
 }  // namespace rankwise::timing

@@ -84,13 +84,24 @@ for h in $HARNESSES; do
     execs=$((execs + ${n:-0}))
     [ $rc -eq 0 ] && break
     artifact=$(grep -o "Test unit written to .*" "$part" | tail -1 | sed 's/Test unit written to //')
-    if [ "$(classify "$part")" = upstream ]; then
+    # An out-of-memory report from libFuzzer's RSS watchdog carries no stack: replay the input
+    # once (the malloc limit then reports the allocation with its stack) and classify that.
+    where="$part"
+    if ! grep -qE "^ *#[0-9]+ " "$part" && [ -n "$artifact" ] && [ -f "$artifact" ]; then
+      set +e
+      timeout 120 "$BUILD/bin/$h" "$artifact" -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+        > "$part.replay" 2>&1
+      set -e
+      { echo "--- replay of $artifact:"; cat "$part.replay"; } >> "$log"
+      grep -qE "^ *#[0-9]+ " "$part.replay" && where="$part.replay"
+    fi
+    if [ "$(classify "$where")" = upstream ]; then
       upstream=$((upstream + 1))
       mkdir -p "$BUILD/artifacts/upstream"
       [ -n "$artifact" ] && mv "$artifact" "$BUILD/artifacts/upstream/" 2>/dev/null || true
       echo "   upstream finding (inside libhdf5/shapelib, not rankwise code):"
-      grep -m1 -E "ERROR: (AddressSanitizer|libFuzzer)|deadly signal|runtime error" "$part" | sed 's/^/     /'
-      grep -m3 -E "^ *#[0-9]+ .*(libhdf5|libshp)" "$part" | sed 's/^/     /'
+      grep -m1 -E "ERROR: (AddressSanitizer|libFuzzer)|deadly signal|runtime error" "$where" | sed 's/^/     /'
+      grep -m3 -E "^ *#[0-9]+ .*(libhdf5|libshp)" "$where" | sed 's/^/     /'
       continue   # keep fuzzing for the rest of the budget
     fi
     echo "!! $h: a finding in rankwise code (exit $rc):"

@@ -161,6 +161,10 @@ class Simulation {
   }
 
   void run(std::uint64_t steps, double dt) {
+    if (integrator_ == nbody::Integrator::hermite) {
+      throw py::value_error("integrator: hermite (block steps) runs only in the CLI, "
+                            "`rankwise nbody --integrator hermite`");
+    }
     if (!(dt > 0) || !std::isfinite(dt)) throw py::value_error("dt: must be > 0 and finite");
     const nbody::ForceFn force = [this](const Vec3s& p, Vec3s& a, double* phi) {
       gravity_(p, a, phi);

@@ -1,5 +1,6 @@
 // `rankwise nbody` options.
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <memory>
 
@@ -20,8 +21,14 @@ struct NbodyText {
   std::string softening;
   std::string integrator;
   std::string dt;
-  std::string steps = "100";
-  std::string snapshot_every = "10";
+  std::string steps;
+  std::string snapshot_every;
+  std::string eta;
+  std::string dt_max;
+  std::string dt_min;
+  bool shared_step = false;
+  std::string t_end;
+  std::string snapshot_dt;
   std::string checkpoint;
   std::string checkpoint_every;
   std::string restart;
@@ -34,10 +41,72 @@ constexpr std::uint64_t kMaxParticles = std::uint64_t{1} << 28;
 // Frames are planned up front (one list entry and XDMF grid each): keep that list sane.
 constexpr std::uint64_t kMaxFrames = 1'000'000;
 
+// A value that must be a power of two (block steps), for `option`.
+double parse_power_of_two(const std::string& text, const std::string& option) {
+  const double v = parse_real(text, option, true);
+  if (!nbody::is_power_of_two(v)) {
+    throw UsageError(option + ": must be a power of two (block steps are), e.g. 0.125 or 1; got " +
+                     text);
+  }
+  return v;
+}
+
+// The Hermite options: steps, snapshot interval and end time (as dt and steps).
+void validate_hermite(const NbodyText& t, nbody::NbodyOptions& o) {
+  for (const auto& [value, name] :
+       {std::pair{&t.dt, "--dt"}, {&t.steps, "--steps"}, {&t.snapshot_every, "--snapshot-every"}}) {
+    if (!value->empty()) {
+      throw UsageError(std::string(name) +
+                       ": not used by --integrator hermite (it chooses each particle's steps); "
+                       "use --t-end, --snapshot-dt, --eta and --dt-max");
+    }
+  }
+  nbody::HermiteParams& h = o.hermite;
+  if (!t.eta.empty()) {
+    h.eta = parse_real(t.eta, "--eta", true);
+    if (h.eta > 1) throw UsageError("--eta: must be in (0, 1] (typical 0.01 to 0.02); got " + t.eta);
+    h.eta_start = h.eta / 2;
+  }
+  const double snapshot = t.snapshot_dt.empty() ? 0.125 : parse_real(t.snapshot_dt, "--snapshot-dt", true);
+  if (!t.dt_max.empty()) {
+    h.dt_max = parse_power_of_two(t.dt_max, "--dt-max");
+    if (h.dt_max > snapshot) {
+      throw UsageError("--dt-max: " + t.dt_max + " is larger than --snapshot-dt " +
+                       std::to_string(snapshot) + " (particles must meet at every snapshot)");
+    }
+  } else {
+    int e = 0;
+    (void)std::frexp(snapshot, &e);
+    h.dt_max = std::ldexp(1.0, e - 1);  // the largest power of two <= the snapshot interval
+  }
+  const double per_snapshot = snapshot / h.dt_max;
+  if (per_snapshot != std::floor(per_snapshot)) {
+    throw UsageError("--snapshot-dt: " + (t.snapshot_dt.empty() ? std::string("0.125") : t.snapshot_dt) +
+                     " is not a multiple of --dt-max (block steps are powers of two; use e.g. 0.125)");
+  }
+  h.dt_min = t.dt_min.empty() ? std::ldexp(h.dt_max, -40) : parse_power_of_two(t.dt_min, "--dt-min");
+  if (h.dt_min > h.dt_max) throw UsageError("--dt-min: must not exceed --dt-max");
+  h.shared = t.shared_step;
+  o.dt = snapshot;
+  o.snapshot_every = 1;
+  if (!t.t_end.empty() || o.source != nbody::Source::restart) {
+    o.t_end = t.t_end.empty() ? 1.0 : parse_real(t.t_end, "--t-end", true);
+    const double intervals = o.t_end / snapshot;
+    if (intervals != std::floor(intervals) || intervals * snapshot != o.t_end) {
+      throw UsageError("--t-end: " + (t.t_end.empty() ? std::string("1") : t.t_end) +
+                       " is not a multiple of --snapshot-dt");
+    }
+    if (o.t_end / h.dt_min > 0x1p52) {
+      throw UsageError("--dt-min: too small for --t-end (times must stay exact: t-end / dt-min < 2^52)");
+    }
+    o.steps = static_cast<std::uint64_t>(intervals);
+  }
+}
+
 nbody::NbodyOptions validate(const NbodyText& t) {
   nbody::NbodyOptions o;
-  o.steps = parse_count(t.steps, "--steps");
-  o.snapshot_every = parse_count(t.snapshot_every, "--snapshot-every");
+  o.steps = t.steps.empty() ? 100 : parse_count(t.steps, "--steps");
+  o.snapshot_every = t.snapshot_every.empty() ? 10 : parse_count(t.snapshot_every, "--snapshot-every");
   if (o.steps / o.snapshot_every > kMaxFrames) {
     throw UsageError("--snapshot-every: " + std::to_string(o.steps / o.snapshot_every) +
                      " frames requested; at most " + std::to_string(kMaxFrames) +
@@ -55,14 +124,20 @@ nbody::NbodyOptions validate(const NbodyText& t) {
     const std::pair<const std::string*, const char*> fixed[] = {
         {&t.ic, "--ic"},     {&t.particles, "--particles"},   {&t.seed, "--seed"},
         {&t.G, "--G"},       {&t.softening, "--softening"}, {&t.integrator, "--integrator"},
-        {&t.dt, "--dt"}};
+        {&t.dt, "--dt"},     {&t.eta, "--eta"},               {&t.dt_max, "--dt-max"},
+        {&t.dt_min, "--dt-min"}, {&t.snapshot_dt, "--snapshot-dt"}};
     for (const auto& [value, name] : fixed) {
       if (!value->empty()) {
         throw UsageError(std::string(name) + ": taken from the checkpoint with --restart");
       }
     }
+    if (t.shared_step) throw UsageError("--shared-step: taken from the checkpoint with --restart");
     o.source = nbody::Source::restart;
     o.path = t.restart;
+    if (!t.t_end.empty()) {
+      if (!t.steps.empty()) throw UsageError("--t-end: give --t-end (hermite) or --steps, not both");
+      o.t_end = parse_real(t.t_end, "--t-end", true);
+    }
   } else {
     std::string ic = t.ic.empty() ? "plummer" : t.ic;
     std::string lower = ic;
@@ -97,6 +172,16 @@ nbody::NbodyOptions validate(const NbodyText& t) {
     o.given_integrator = !t.integrator.empty();
     o.given_G = !t.G.empty();
     o.given_softening = !t.softening.empty();
+    if (o.integrator == nbody::Integrator::hermite) {
+      validate_hermite(t, o);
+    } else {
+      for (const auto& [value, name] :
+           {std::pair{&t.eta, "--eta"}, {&t.dt_max, "--dt-max"}, {&t.dt_min, "--dt-min"},
+            {&t.t_end, "--t-end"}, {&t.snapshot_dt, "--snapshot-dt"}}) {
+        if (!value->empty()) throw UsageError(std::string(name) + ": applies to --integrator hermite only");
+      }
+      if (t.shared_step) throw UsageError("--shared-step: applies to --integrator hermite only");
+    }
   }
   if (!t.checkpoint_every.empty()) {
     if (t.checkpoint.empty()) throw UsageError("--checkpoint-every: needs --checkpoint PATH");
@@ -134,11 +219,23 @@ io::RunOptions record(const nbody::NbodyOptions& o, const NbodyText& t) {
     r.set("G", o.gravity.G);
     r.set("softening", o.gravity.softening);
     r.set("integrator", nbody::integrator_name(o.integrator));
-    r.set("dt", o.dt);
+    if (o.integrator == nbody::Integrator::hermite) {
+      r.set("eta", o.hermite.eta);
+      r.set("dt_max", o.hermite.dt_max);
+      r.set("dt_min", o.hermite.dt_min);
+      r.set("snapshot_dt", o.dt);
+      if (o.hermite.shared) r.set("shared_step", true);
+    } else {
+      r.set("dt", o.dt);
+    }
     if (o.restart_auto) r.set("restart", std::string("auto"));
   }
-  r.set("steps", o.steps);
-  r.set("snapshot_every", o.snapshot_every);
+  if (o.t_end > 0) {
+    r.set("t_end", o.t_end);
+  } else {
+    r.set("steps", o.steps);
+    r.set("snapshot_every", o.snapshot_every);
+  }
   if (!o.checkpoint.empty()) {
     r.set("checkpoint", o.checkpoint);
     if (o.checkpoint_every != 0) r.set("checkpoint_every", o.checkpoint_every);
@@ -159,6 +256,7 @@ Subcommand make_nbody_command(CLI::App& app) {
       "  rankwise nbody --ic kepler.h5 --softening 0 --dt 1e-3 --steps 10000 --snapshot-every 100\n"
       "  rankwise nbody --particles 8192 --steps 500 --checkpoint ck.h5 --checkpoint-every 100\n"
       "  mpiexec -n 4 rankwise nbody --restart ck.h5 --steps 1000 -o continued.h5\n"
+      "  rankwise nbody --integrator hermite -N 512 --softening 0 --t-end 2 --snapshot-dt 0.25\n"
       "  rankwise nbody --steps 100000 --checkpoint ck.h5 --checkpoint-walltime 30m --restart auto\n"
       "A signal (SIGTERM, SIGINT, SIGUSR1/2) or the time limit (--time-limit, Slurm, PBS)\n"
       "checkpoints, keeps the frames so far (completed = 0) and exits 75; --restart auto\n"
@@ -171,13 +269,27 @@ Subcommand make_nbody_command(CLI::App& app) {
   sub->add_option("--G", text->G, "Gravitational constant (default 1)");
   sub->add_option("--softening", text->softening,
                   "Plummer softening length eps >= 0 (default 0.01)");
-  sub->add_option("--integrator", text->integrator, "leapfrog | rk2 | rk4 (default leapfrog)");
+  sub->add_option("--integrator", text->integrator,
+                  "leapfrog | rk2 | rk4 | hermite (default leapfrog); hermite: 4th-order "
+                  "Hermite with individual block steps");
   sub->add_option("--dt", text->dt, "Time step (default 1e-3)");
-  sub->add_option("--steps", text->steps, "Steps to run; with --restart the step to reach")
-      ->capture_default_str();
+  sub->add_option("--steps", text->steps,
+                  "Steps to run; with --restart the step to reach (default 100)");
   sub->add_option("--snapshot-every", text->snapshot_every,
-                  "Frame every K steps (plus first and last)")
-      ->capture_default_str();
+                  "Frame every K steps (plus first and last) (default 10)");
+  sub->add_option("--t-end", text->t_end,
+                  "hermite: time to reach, a multiple of --snapshot-dt (default 1)");
+  sub->add_option("--snapshot-dt", text->snapshot_dt,
+                  "hermite: frame every this much time; all particles meet there (default 0.125)");
+  sub->add_option("--eta", text->eta,
+                  "hermite: Aarseth accuracy parameter (default 0.02; the first step uses eta/2)");
+  sub->add_option("--dt-max", text->dt_max,
+                  "hermite: largest step, a power of two (default: largest <= --snapshot-dt)");
+  sub->add_option("--dt-min", text->dt_min,
+                  "hermite: smallest step, a power of two (default dt-max / 2^40); a particle "
+                  "held there is counted and reported");
+  sub->add_flag("--shared-step", text->shared_step,
+                "hermite: every particle on the smallest step (for comparison)");
   sub->add_option("--checkpoint", text->checkpoint,
                   "Write the full state to PATH (atomically) at the last step");
   sub->add_option("--checkpoint-every", text->checkpoint_every,

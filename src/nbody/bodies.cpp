@@ -30,6 +30,7 @@ std::string integrator_name(Integrator integrator) {
     case Integrator::leapfrog: return "leapfrog";
     case Integrator::rk2: return "rk2";
     case Integrator::rk4: return "rk4";
+    case Integrator::hermite: return "hermite";
   }
   return "?";
 }
@@ -38,7 +39,8 @@ Integrator parse_integrator(const std::string& name, const std::string& option) 
   if (name == "leapfrog") return Integrator::leapfrog;
   if (name == "rk2") return Integrator::rk2;
   if (name == "rk4") return Integrator::rk4;
-  throw UsageError(option + ": expected leapfrog, rk2 or rk4, got '" + name + "'");
+  if (name == "hermite") return Integrator::hermite;
+  throw UsageError(option + ": expected leapfrog, rk2, rk4 or hermite, got '" + name + "'");
 }
 
 int force_evaluations_per_step(Integrator integrator) {
@@ -46,6 +48,7 @@ int force_evaluations_per_step(Integrator integrator) {
     case Integrator::leapfrog: return 1;
     case Integrator::rk2: return 2;
     case Integrator::rk4: return 4;
+    case Integrator::hermite: return 1;  // per block step, for the active particles only
   }
   return 0;
 }

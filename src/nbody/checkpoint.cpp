@@ -44,7 +44,31 @@ void write_checkpoint(const std::string& path, const parallel::Comm& comm,
       root.write_rows<double>("positions", state.pos.interleaved(), n, own.begin, 3);
       root.write_rows<double>("velocities", state.vel.interleaved(), n, own.begin, 3);
       root.write_root<double>("masses", masses, {n});
-      if (state.acc_valid) {
+      if (h.integrator == Integrator::hermite) {
+        // The Hermite state of all N is on every rank: each writes its own rows.
+        auto rows = [&](const Vec3s& v) {
+          Vec3s mine;
+          for (auto [from, to] : {std::pair{&v.x, &mine.x}, {&v.y, &mine.y}, {&v.z, &mine.z}}) {
+            to->assign(from->begin() + static_cast<std::ptrdiff_t>(own.begin),
+                       from->begin() + static_cast<std::ptrdiff_t>(own.end));
+          }
+          return mine.interleaved();
+        };
+        root.write_rows<double>("accelerations", rows(h.acc), n, own.begin, 3);
+        root.write_rows<double>("jerks", rows(h.jerk), n, own.begin, 3);
+        root.write_rows<double>(
+            "time_steps",
+            std::vector<double>(h.steps.begin() + static_cast<std::ptrdiff_t>(own.begin),
+                                h.steps.begin() + static_cast<std::ptrdiff_t>(own.end)),
+            n, own.begin, 1);
+        root.attribute("eta", h.hermite.eta);
+        root.attribute("eta_start", h.hermite.eta_start);
+        root.attribute("dt_max", h.hermite.dt_max);
+        root.attribute("dt_min", h.hermite.dt_min);
+        root.attribute("shared_step", h.hermite.shared ? 1 : 0);
+        root.attribute("blocks", h.blocks);
+        root.attribute("particle_steps", h.particle_steps);
+      } else if (state.acc_valid) {
         root.write_rows<double>("accelerations", state.acc.interleaved(), n, own.begin, 3);
       }
     }
@@ -76,6 +100,28 @@ void validate(const Checkpoint& c, const std::string& path) {
   }
   for (double m : c.bodies.m) {
     if (m < 0) bad("holds a negative mass");
+  }
+  if (c.integrator == Integrator::hermite) {
+    const HermiteParams& h = c.hermite;
+    if (!(std::isfinite(h.eta) && h.eta > 0 && std::isfinite(h.eta_start) && h.eta_start > 0)) {
+      bad("eta and eta_start must be finite and > 0");
+    }
+    if (!is_power_of_two(h.dt_max) || !is_power_of_two(h.dt_min) || h.dt_min > h.dt_max) {
+      bad("dt_max and dt_min must be powers of two with dt_min <= dt_max");
+    }
+    const double ratio = c.dt / h.dt_max;
+    if (ratio != std::floor(ratio)) bad("dt (the snapshot interval) must be a multiple of dt_max");
+    for (const auto* v : {&c.jerk.x, &c.jerk.y, &c.jerk.z}) {
+      for (double d : *v) {
+        if (!std::isfinite(d)) bad("holds a non-finite jerk");
+      }
+    }
+    const double t = static_cast<double>(c.step) * c.dt;
+    for (double s : c.steps) {
+      if (!is_power_of_two(s) || s < h.dt_min || s > h.dt_max || std::fmod(t, s) != 0) {
+        bad("holds a time step that is not a power of two in [dt_min, dt_max] dividing the time");
+      }
+    }
   }
 }
 
@@ -115,7 +161,8 @@ Checkpoint read_checkpoint_unchecked(const std::string& path) {
   c.step = non_negative(root.int_attribute("step"), "step", path);
   c.dt = root.double_attribute("dt");
   const std::string integrator = root.string_attribute("integrator");
-  if (integrator != "leapfrog" && integrator != "rk2" && integrator != "rk4") {
+  if (integrator != "leapfrog" && integrator != "rk2" && integrator != "rk4" &&
+      integrator != "hermite") {
     throw InputError("checkpoint '" + path + "': unknown integrator '" + integrator + "'");
   }
   c.integrator = parse_integrator(integrator, "checkpoint integrator");
@@ -135,6 +182,18 @@ Checkpoint read_checkpoint_unchecked(const std::string& path) {
   if (root.exists("accelerations")) {
     c.acc = Vec3s::from_interleaved(read_rows(root, path, "accelerations", n, 3));
   }
+  if (c.integrator == Integrator::hermite) {
+    if (!root.exists("accelerations")) throw InputError("checkpoint '" + path + "': missing 'accelerations'");
+    c.jerk = Vec3s::from_interleaved(read_rows(root, path, "jerks", n, 3));
+    c.steps = read_rows(root, path, "time_steps", n, 1);
+    c.hermite.eta = root.double_attribute("eta");
+    c.hermite.eta_start = root.double_attribute("eta_start");
+    c.hermite.dt_max = root.double_attribute("dt_max");
+    c.hermite.dt_min = root.double_attribute("dt_min");
+    c.hermite.shared = root.int_attribute("shared_step") != 0;
+    c.blocks = non_negative(root.int_attribute("blocks"), "blocks", path);
+    c.particle_steps = non_negative(root.int_attribute("particle_steps"), "particle_steps", path);
+  }
   return c;
 }
 
@@ -150,10 +209,14 @@ Checkpoint load_checkpoint(const std::string& path, const parallel::Comm& comm) 
     if (comm.is_root()) c = read_checkpoint(path);
   });
   broadcast(c.bodies, comm);
-  for (auto* v : {&c.acc.x, &c.acc.y, &c.acc.z}) comm.broadcast(*v);
-  std::vector<double> reals = {c.dt, c.gravity.G, c.gravity.softening};
+  for (auto* v : {&c.acc.x, &c.acc.y, &c.acc.z, &c.jerk.x, &c.jerk.y, &c.jerk.z, &c.steps}) {
+    comm.broadcast(*v);
+  }
+  std::vector<double> reals = {c.dt, c.gravity.G, c.gravity.softening, c.hermite.eta,
+                               c.hermite.eta_start, c.hermite.dt_max, c.hermite.dt_min};
   std::vector<std::uint64_t> counts = {c.step, c.force_evaluations,
-                                       static_cast<std::uint64_t>(c.integrator)};
+                                       static_cast<std::uint64_t>(c.integrator),
+                                       c.hermite.shared ? 1u : 0u, c.blocks, c.particle_steps};
   comm.broadcast(reals);
   comm.broadcast(counts);
   c.dt = reals[0];
@@ -162,6 +225,9 @@ Checkpoint load_checkpoint(const std::string& path, const parallel::Comm& comm) 
   c.step = counts[0];
   c.force_evaluations = counts[1];
   c.integrator = static_cast<Integrator>(counts[2]);
+  c.hermite = {reals[3], reals[4], reals[5], reals[6], counts[3] != 0};
+  c.blocks = counts[4];
+  c.particle_steps = counts[5];
   return c;
 }
 

@@ -129,6 +129,7 @@ int step(Integrator integrator, State& s, double dt, const ForceFn& force, bool 
     case Integrator::leapfrog: return leapfrog(s, dt, force, want_potential);
     case Integrator::rk2: s.acc_valid = false; return rk2(s, dt, force);
     case Integrator::rk4: s.acc_valid = false; return rk4(s, dt, force);
+    case Integrator::hermite: break;  // block steps: see hermite.hpp
   }
   return 0;
 }

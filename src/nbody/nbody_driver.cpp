@@ -12,6 +12,8 @@
 #include "rankwise/errors.hpp"
 #include "rankwise/nbody/checkpoint.hpp"
 #include "rankwise/nbody/distributed_gravity.hpp"
+#include "rankwise/nbody/distributed_jerks.hpp"
+#include "rankwise/nbody/hermite.hpp"
 #include "rankwise/nbody/initial_conditions.hpp"
 #include "rankwise/nbody/resume.hpp"
 #include "rankwise/io/output_path.hpp"
@@ -34,13 +36,44 @@ void check_fits(std::uint64_t n, const parallel::Comm& comm) {
                        "use fewer particles or spread the ranks over more nodes");
 }
 
+// A hermite checkpoint continues to --t-end: as snapshot intervals (steps) of the checkpoint.
+void hermite_steps(const Checkpoint& c, NbodyOptions& o) {
+  if (c.integrator != Integrator::hermite) {
+    if (o.t_end > 0) {
+      throw CollectiveError("--t-end: applies to hermite checkpoints; '" + o.path +
+                                "' is " + integrator_name(c.integrator) + " (use --steps)",
+                            ExitCode::usage);
+    }
+    return;
+  }
+  char now[64];
+  std::snprintf(now, sizeof now, "%.17g", static_cast<double>(c.step) * c.dt);
+  if (o.t_end == 0) {
+    throw CollectiveError("--t-end: needed to continue the hermite checkpoint '" + o.path +
+                              "' (it is at t = " + now + ")",
+                          ExitCode::usage);
+  }
+  const double intervals = o.t_end / c.dt;
+  if (intervals != std::floor(intervals) || intervals * c.dt != o.t_end) {
+    char dt[64];
+    std::snprintf(dt, sizeof dt, "%.17g", c.dt);
+    throw CollectiveError("--t-end: must be a multiple of the checkpoint's snapshot interval " +
+                              std::string(dt),
+                          ExitCode::usage);
+  }
+  o.steps = static_cast<std::uint64_t>(intervals);
+  o.snapshot_every = 1;
+  o.dt = c.dt;
+}
+
 // collective: the state to start from, identical on every rank.
-Checkpoint initial_state(const NbodyOptions& o, const parallel::Comm& comm) {
+Checkpoint initial_state(NbodyOptions& o, const parallel::Comm& comm) {
   if (o.source == Source::restart) {
     comm.agreed([&] {
       if (comm.is_root()) io::check_regular_file(o.path, "--restart");
     });
     Checkpoint c = load_checkpoint(o.path, comm);
+    hermite_steps(c, o);
     if (c.step >= o.steps) {
       throw CollectiveError("--steps: the checkpoint '" + o.path + "' is at step " +
                                 std::to_string(c.step) + "; ask for more steps than that",
@@ -52,6 +85,7 @@ Checkpoint initial_state(const NbodyOptions& o, const parallel::Comm& comm) {
   c.dt = o.dt;
   c.integrator = o.integrator;
   c.gravity = o.gravity;
+  c.hermite = o.hermite;
   if (o.source == Source::file) {
     comm.agreed([&] {
       if (comm.is_root()) io::check_regular_file(o.path, "--ic");
@@ -82,6 +116,22 @@ State own_state(const Checkpoint& c, parallel::BlockRange own) {
   return s;
 }
 
+// This rank's rows of the Hermite system's positions and velocities (synchronised).
+void own_rows(const Hermite& h, parallel::BlockRange own, State& s) {
+  auto take = [&](const std::vector<double>& v, std::vector<double>& to) {
+    to.assign(v.begin() + static_cast<std::ptrdiff_t>(own.begin),
+              v.begin() + static_cast<std::ptrdiff_t>(own.end));
+  };
+  take(h.positions().x, s.pos.x);
+  take(h.positions().y, s.pos.y);
+  take(h.positions().z, s.pos.z);
+  take(h.velocities().x, s.vel.x);
+  take(h.velocities().y, s.vel.y);
+  take(h.velocities().z, s.vel.z);
+  s.acc_valid = false;  // the diagnostics' own force evaluation, not Hermite's
+  s.phi_valid = false;
+}
+
 // |E_last - E_first| / |E_first| (absolute when E_first is 0).
 double energy_error(const Diagnostics& first, const Diagnostics& last) {
   const double change = std::fabs(last.total() - first.total());
@@ -91,6 +141,15 @@ double energy_error(const Diagnostics& first, const Diagnostics& last) {
 std::string summary(const Checkpoint& c, std::uint64_t n, double energy_error, double rate,
                     double per_core, const NbodyOptions& o, double wall) {
   char line[512];
+  if (c.integrator == Integrator::hermite) {
+    std::snprintf(line, sizeof line,
+                  "nbody (hermite, N=%llu, t %g..%g, eta %g): relative energy error %.3e  "
+                  "%s interactions/s (%s per core)  wall %.3f s",
+                  static_cast<unsigned long long>(n), static_cast<double>(c.step) * c.dt,
+                  static_cast<double>(o.steps) * c.dt, c.hermite.eta, energy_error,
+                  driver::si(rate).c_str(), driver::si(per_core).c_str(), wall);
+    return line;
+  }
   std::snprintf(line, sizeof line,
                 "nbody (%s, N=%llu, steps %llu..%llu, dt %g): relative energy error %.3e  "
                 "%s interactions/s (%s per core)  wall %.3f s",
@@ -136,6 +195,7 @@ struct Outcome {
   std::vector<double> times;       // of the frames written
   double loop_seconds = 0;         // wall time of the step loop
   std::uint64_t evaluations = 0;   // force evaluations in the step loop
+  double pairs = 0;                // pair interactions in the step loop
   std::uint64_t last_step = 0;     // the step the state reached
   driver::Decision stop;           // action == stop: ended early (signal, time limit)
   std::string nonfinite;           // non-empty: the state became NaN/Inf (the message)
@@ -178,7 +238,8 @@ std::string nonfinite_message(std::uint64_t bad_step, std::uint64_t bad_particle
 // their diagnostics), checkpoints, safe points; then the /nbody attributes and diagnostics.
 Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
                   const std::optional<CarriedFrames>& carried, const std::string& checkpoint,
-                  DistributedGravity& gravity, State& state, io::Group& root, driver::Run& run) {
+                  DistributedGravity& gravity, Hermite* hermite, State& state, io::Group& root,
+                  driver::Run& run) {
   const auto& comm = run.comm();
   const std::uint64_t n = start.bodies.size();
   const ForceFn force = gravity.callback();
@@ -211,8 +272,10 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
   // Progress counts force evaluations, reported within each long one, so the first (before
   // step 1, a minute at N = 3e5) shows at once and is part of the ETA.
   const bool frame_at_start = next_frame < frames.size() && frames[next_frame] == start.step;
-  driver::Progress progress(run, "nbody",
-                            planned_evaluations(start, state, o.steps, frames, frame_at_start));
+  driver::Progress progress(
+      run, "nbody",
+      hermite != nullptr ? static_cast<double>(o.steps - start.step) * start.dt
+                         : planned_evaluations(start, state, o.steps, frames, frame_at_start));
   const std::uint64_t evaluations_at_start = gravity.evaluations();
   const double progress_t0 = timing::now();
   std::uint64_t completed = start.step;  // the last step finished, for the progress line
@@ -232,7 +295,23 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
     }
     progress.update(evaluations, extra);
   };
-  const ProgressHook hook(gravity, progress.enabled() ? report : std::function<void(double)>{});
+  const ProgressHook hook(gravity, progress.enabled() && hermite == nullptr
+                                      ? report
+                                      : std::function<void(double)>{});
+  // Hermite: progress in simulated time, reported after block steps.
+  const std::uint64_t particle_steps_at_start = hermite != nullptr ? hermite->particle_steps() : 0;
+  std::function<void(double)> on_block;
+  if (hermite != nullptr && progress.enabled()) {
+    on_block = [&](double t) {
+      const double pairs = static_cast<double>(hermite->particle_steps() - particle_steps_at_start) *
+                           static_cast<double>(n - 1);
+      char extra[200];
+      std::snprintf(extra, sizeof extra, "t=%.6g  %llu block steps  %s interactions/s", t,
+                    static_cast<unsigned long long>(hermite->blocks()),
+                    driver::si(pairs / (timing::now() - progress_t0)).c_str());
+      progress.update(t - static_cast<double>(start.step) * start.dt, extra);
+    };
+  }
   if (frame_at_start) {
     out.last = snapshot(start.step);
     if (next_frame == 1) out.first = out.last;
@@ -244,6 +323,13 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
     Checkpoint header = start;
     header.step = s;
     header.force_evaluations = gravity.evaluations();
+    if (hermite != nullptr) {
+      header.acc = hermite->accelerations();
+      header.jerk = hermite->jerks();
+      header.steps = hermite->steps();
+      header.blocks = hermite->blocks();
+      header.particle_steps = hermite->particle_steps();
+    }
     write_checkpoint(checkpoint, comm, header, state, start.bodies.m, gravity.own());
     out.checkpoint_step = s;
     return timing::now() - t0;
@@ -261,7 +347,12 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
   driver::Decision d = stop.poll(o.steps - start.step, true);
   for (std::uint64_t s = start.step + 1; s <= o.steps && d.action != driver::Action::stop; ++s) {
     const bool frame = next_frame < frames.size() && frames[next_frame] == s;
-    step(start.integrator, state, start.dt, force, frame);
+    if (hermite != nullptr) {
+      hermite->advance_to(static_cast<double>(s) * start.dt, on_block);
+      own_rows(*hermite, gravity.own(), state);
+    } else {
+      step(start.integrator, state, start.dt, force, frame);
+    }
     out.last_step = s;
     std::uint64_t row = 0;
     if (bad_step == std::numeric_limits<std::uint64_t>::max() && !finite_rows(state, row)) {
@@ -285,7 +376,7 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
       stop.checkpoint_written(write_state(s));
     }
     completed = s;
-    report(0);
+    if (hermite == nullptr) report(0);
   }
   // Stopped before the first step: the start state is the checkpoint.
   if (d.action == driver::Action::stop && out.nonfinite.empty() && out.last_step == start.step &&
@@ -295,6 +386,12 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
   out.stop = d;
   out.loop_seconds = timing::now() - t0;
   out.evaluations = gravity.evaluations() - evaluations_before;
+  out.pairs = static_cast<double>(out.evaluations) * static_cast<double>(n) *
+              static_cast<double>(n - 1);
+  if (hermite != nullptr) {
+    out.pairs += static_cast<double>(hermite->particle_steps() - particle_steps_at_start) *
+                 static_cast<double>(n - 1);
+  }
 
   auto scope = run.timer().scope(Phase::write);
   const bool complete = d.action != driver::Action::stop;
@@ -314,6 +411,18 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
     if (out.checkpoint_step != 0 || out.nonfinite.empty()) g.attribute("checkpoint", checkpoint);
   }
   g.attribute("force_evaluations", gravity.evaluations());
+  if (hermite != nullptr) {
+    g.attribute("eta", start.hermite.eta);
+    g.attribute("eta_start", start.hermite.eta_start);
+    g.attribute("dt_max", start.hermite.dt_max);
+    g.attribute("dt_min", start.hermite.dt_min);
+    g.attribute("shared_step", start.hermite.shared ? 1 : 0);
+    g.attribute("snapshot_dt", start.dt);
+    g.attribute("t_end", static_cast<double>(o.steps) * start.dt);
+    g.attribute("blocks", hermite->blocks());
+    g.attribute("particle_steps", hermite->particle_steps());
+    g.attribute("dt_min_hits", hermite->dt_min_hits());
+  }
   g.attribute("relative_energy_error", energy_error(out.first, out.last));
   trajectory.finish(start.bodies.m);
   return out;
@@ -395,6 +504,12 @@ int run(const NbodyOptions& options, driver::Run& run) {
       differs(o.given_integrator, o.integrator == start.integrator, "--integrator");
       differs(o.given_G, o.gravity.G == start.gravity.G, "--G");
       differs(o.given_softening, o.gravity.softening == start.gravity.softening, "--softening");
+      if (o.integrator == Integrator::hermite) {
+        differs(true, o.hermite.eta == start.hermite.eta, "--eta");
+        differs(true, o.hermite.dt_max == start.hermite.dt_max, "--dt-max");
+        differs(true, o.hermite.dt_min == start.hermite.dt_min, "--dt-min");
+        differs(true, o.hermite.shared == start.hermite.shared, "--shared-step");
+      }
       loaded = start.step < o.steps;
       if (!loaded && complete_output(run.options().output, o.steps, comm)) {
         run.say("nothing to do: '" + run.options().output + "' is complete (step " +
@@ -443,11 +558,26 @@ int run(const NbodyOptions& options, driver::Run& run) {
   DistributedGravity gravity(comm, start.bodies.m, start.gravity, run.threads(), run.timer());
   gravity.set_evaluations(start.force_evaluations);
   State state = own_state(start, gravity.own());
+  std::optional<DistributedJerks> jerks;
+  std::optional<Hermite> hermite;
+  if (start.integrator == Integrator::hermite) {
+    state.acc_valid = false;  // a checkpoint's accelerations are Hermite's
+    jerks.emplace(comm, n, start.gravity, run.threads(), run.timer());
+    hermite.emplace(start.bodies, static_cast<double>(start.step) * start.dt, start.hermite,
+                    jerks->callback());
+    if (start.steps.empty()) {
+      hermite->start();
+    } else {
+      hermite->resume(start.acc, start.jerk, start.steps);
+      hermite->set_counts(start.blocks, start.particle_steps);
+    }
+  }
 
   Outcome out;
   {
     io::Group root = run.open_output();
-    out = integrate(o, start, carried, checkpoint, gravity, state, root, run);
+    out = integrate(o, start, carried, checkpoint, gravity, hermite ? &*hermite : nullptr, state,
+                    root, run);
   }
   run.close_output();
   {
@@ -477,9 +607,7 @@ int run(const NbodyOptions& options, driver::Run& run) {
                           ExitCode::failure);
   }
 
-  const double pairs = static_cast<double>(out.evaluations) * static_cast<double>(n) *
-                       static_cast<double>(n - 1);
-  const double rate = out.loop_seconds > 0 ? pairs / out.loop_seconds : 0;
+  const double rate = out.loop_seconds > 0 ? out.pairs / out.loop_seconds : 0;
   const double cores = static_cast<double>(comm.size()) * run.threads();
   if (out.stop.action == driver::Action::stop) {
     if (comm.is_root()) {
@@ -496,6 +624,24 @@ int run(const NbodyOptions& options, driver::Run& run) {
   }
   run.say(summary(start, n, energy_error(out.first, out.last), rate, rate / cores, o,
                   run.elapsed()));
+  if (hermite) {
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "hermite: %llu block steps, %llu particle steps (%.3g per particle per unit "
+                  "time), eta %g, dt_max %g",
+                  static_cast<unsigned long long>(hermite->blocks()),
+                  static_cast<unsigned long long>(hermite->particle_steps()),
+                  static_cast<double>(hermite->particle_steps()) / static_cast<double>(n) /
+                      (static_cast<double>(o.steps) * start.dt),
+                  start.hermite.eta, start.hermite.dt_max);
+    run.say(line);
+    if (hermite->dt_min_hits() > 0) {
+      run.say("warning: " + std::to_string(hermite->dt_min_hits()) +
+              " particle steps wanted less than --dt-min " + std::to_string(start.hermite.dt_min) +
+              " and were held at it; the result is less accurate than --eta asks (lower --dt-min "
+              "or add --softening)");
+    }
+  }
   run.report_timings();
   return 0;
 }

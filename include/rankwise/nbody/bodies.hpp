@@ -27,10 +27,11 @@ struct Gravity {
   double softening = 0.01;
 };
 
-/// The time integrators.
-enum class Integrator { leapfrog, rk2, rk4 };
+/// The time integrators: fixed global steps (leapfrog, rk2, rk4), or 4th-order Hermite with
+/// individual block steps (see hermite.hpp).
+enum class Integrator { leapfrog, rk2, rk4, hermite };
 
-/// "leapfrog", "rk2", "rk4".
+/// "leapfrog", "rk2", "rk4", "hermite".
 [[nodiscard]] std::string integrator_name(Integrator integrator);
 /// Inverse of integrator_name; throws UsageError naming `option` for anything else.
 [[nodiscard]] Integrator parse_integrator(const std::string& name, const std::string& option);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "rankwise/nbody/bodies.hpp"
+#include "rankwise/nbody/hermite.hpp"
 #include "rankwise/nbody/integrators.hpp"
 #include "rankwise/parallel/block_range.hpp"
 #include "rankwise/parallel/comm.hpp"
@@ -20,6 +21,12 @@ struct Checkpoint {
   Integrator integrator = Integrator::leapfrog;
   Gravity gravity;
   std::uint64_t force_evaluations = 0;
+  /// Hermite only: parameters, counts, and per particle the jerk and step (with `acc`, the
+  /// Hermite accelerations at time step * dt, when every particle is synchronised).
+  HermiteParams hermite;
+  std::uint64_t blocks = 0, particle_steps = 0;
+  Vec3s jerk;
+  std::vector<double> steps;
 };
 
 /// collective: write this rank's rows of `state` (rows `own` of N; `masses` all N) and the

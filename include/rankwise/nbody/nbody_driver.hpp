@@ -5,6 +5,7 @@
 
 #include "rankwise/driver/run.hpp"
 #include "rankwise/nbody/bodies.hpp"
+#include "rankwise/nbody/hermite.hpp"
 
 namespace rankwise::nbody {
 
@@ -19,8 +20,11 @@ struct NbodyOptions {
   std::uint64_t seed = 42;
   Gravity gravity;                     ///< ignored on restart (taken from the checkpoint)
   Integrator integrator = Integrator::leapfrog;
-  double dt = 1e-3;
+  double dt = 1e-3;                    ///< hermite: the snapshot interval (--snapshot-dt)
   std::uint64_t steps = 100;           ///< total steps; on restart the step to reach
+                                       ///< (hermite: snapshot intervals)
+  HermiteParams hermite;               ///< --integrator hermite only
+  double t_end = 0;                    ///< --t-end (hermite); 0: not given
   std::uint64_t snapshot_every = 10;
   std::string checkpoint;              ///< empty: no checkpoints
   std::uint64_t checkpoint_every = 0;  ///< 0: only at the last step

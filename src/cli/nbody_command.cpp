@@ -72,7 +72,8 @@ void validate_hermite(const NbodyText& t, nbody::NbodyOptions& o) {
     h.dt_max = parse_power_of_two(t.dt_max, "--dt-max");
     if (h.dt_max > snapshot) {
       throw UsageError("--dt-max: " + t.dt_max + " is larger than --snapshot-dt " +
-                       std::to_string(snapshot) + " (particles must meet at every snapshot)");
+                       (t.snapshot_dt.empty() ? std::string("0.125") : t.snapshot_dt) +
+                       " (particles must meet at every snapshot)");
     }
   } else {
     int e = 0;

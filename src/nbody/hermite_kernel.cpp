@@ -118,7 +118,10 @@ void jerk_partials(const JerkSources& sources, std::span<const std::uint32_t> ta
   const std::size_t slabs = slab_last - slab_first;
   const auto tasks = static_cast<std::int64_t>(targets.size() * slabs);
   // Each (target, slab) partial is computed whole by one thread and written to its own place.
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 4) if (tasks > 8)
+  // Threads only for blocks worth waking them for (block steps are mostly small: a parallel
+  // region per tiny block costs more than it saves, and idle threads spin).
+  constexpr std::int64_t kParallelTasks = 256;  // 64 k pair interactions
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4) if (tasks >= kParallelTasks)
   for (std::int64_t task = 0; task < tasks; ++task) {
     const auto t = static_cast<std::size_t>(task);
     const std::size_t k = t / slabs;

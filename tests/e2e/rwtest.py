@@ -11,6 +11,9 @@ SHARED_DATA = Path(os.environ.get("RANKWISE_SHARED_DATA", Path(__file__).resolve
 ENV = dict(os.environ,
            OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1", OMP_NUM_THREADS="1",
+           # block steps make many short parallel regions: idle threads must not spin on
+           # the cores the other ranks of an oversubscribed test need
+           OMP_WAIT_POLICY="passive",
            # libmunge without munged: PMIx's munge plugin would retry ~2.3 s per start-up
            PMIX_MCA_psec="native")
 

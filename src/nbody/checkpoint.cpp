@@ -56,11 +56,13 @@ void write_checkpoint(const std::string& path, const parallel::Comm& comm,
         };
         root.write_rows<double>("accelerations", rows(h.acc), n, own.begin, 3);
         root.write_rows<double>("jerks", rows(h.jerk), n, own.begin, 3);
-        root.write_rows<double>(
-            "time_steps",
-            std::vector<double>(h.steps.begin() + static_cast<std::ptrdiff_t>(own.begin),
-                                h.steps.begin() + static_cast<std::ptrdiff_t>(own.end)),
-            n, own.begin, 1);
+        auto own_of = [&](const std::vector<double>& v) {
+          return std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(own.begin),
+                                     v.begin() + static_cast<std::ptrdiff_t>(own.end));
+        };
+        root.write_rows<double>("time_steps", own_of(h.steps), n, own.begin, 1);
+        root.write_rows<double>("particle_times", own_of(h.times), n, own.begin, 1);
+        root.attribute("dt_min_hits", h.dt_min_hits);
         root.attribute("eta", h.hermite.eta);
         root.attribute("eta_start", h.hermite.eta_start);
         root.attribute("dt_max", h.hermite.dt_max);
@@ -117,9 +119,14 @@ void validate(const Checkpoint& c, const std::string& path) {
       }
     }
     const double t = static_cast<double>(c.step) * c.dt;
-    for (double s : c.steps) {
-      if (!is_power_of_two(s) || s < h.dt_min || s > h.dt_max || std::fmod(t, s) != 0) {
-        bad("holds a time step that is not a power of two in [dt_min, dt_max] dividing the time");
+    for (std::size_t i = 0; i < c.steps.size(); ++i) {
+      const double s = c.steps[i];
+      const double ti = c.times[i];
+      if (!(ti >= t && ti <= t + c.dt)) {
+        bad("holds a particle time outside the snapshot interval after step");
+      }
+      if (!is_power_of_two(s) || s < h.dt_min || s > h.dt_max || std::fmod(ti, s) != 0) {
+        bad("holds a time step that is not a power of two in [dt_min, dt_max] on the block grid");
       }
     }
   }
@@ -186,6 +193,8 @@ Checkpoint read_checkpoint_unchecked(const std::string& path) {
     if (!root.exists("accelerations")) throw InputError("checkpoint '" + path + "': missing 'accelerations'");
     c.jerk = Vec3s::from_interleaved(read_rows(root, path, "jerks", n, 3));
     c.steps = read_rows(root, path, "time_steps", n, 1);
+    c.times = read_rows(root, path, "particle_times", n, 1);
+    c.dt_min_hits = non_negative(root.int_attribute("dt_min_hits"), "dt_min_hits", path);
     c.hermite.eta = root.double_attribute("eta");
     c.hermite.eta_start = root.double_attribute("eta_start");
     c.hermite.dt_max = root.double_attribute("dt_max");
@@ -209,14 +218,16 @@ Checkpoint load_checkpoint(const std::string& path, const parallel::Comm& comm) 
     if (comm.is_root()) c = read_checkpoint(path);
   });
   broadcast(c.bodies, comm);
-  for (auto* v : {&c.acc.x, &c.acc.y, &c.acc.z, &c.jerk.x, &c.jerk.y, &c.jerk.z, &c.steps}) {
+  for (auto* v : {&c.acc.x, &c.acc.y, &c.acc.z, &c.jerk.x, &c.jerk.y, &c.jerk.z, &c.steps,
+                  &c.times}) {
     comm.broadcast(*v);
   }
   std::vector<double> reals = {c.dt, c.gravity.G, c.gravity.softening, c.hermite.eta,
                                c.hermite.eta_start, c.hermite.dt_max, c.hermite.dt_min};
   std::vector<std::uint64_t> counts = {c.step, c.force_evaluations,
                                        static_cast<std::uint64_t>(c.integrator),
-                                       c.hermite.shared ? 1u : 0u, c.blocks, c.particle_steps};
+                                       c.hermite.shared ? 1u : 0u, c.blocks, c.particle_steps,
+                                       c.dt_min_hits};
   comm.broadcast(reals);
   comm.broadcast(counts);
   c.dt = reals[0];
@@ -228,6 +239,7 @@ Checkpoint load_checkpoint(const std::string& path, const parallel::Comm& comm) 
   c.hermite = {reals[3], reals[4], reals[5], reals[6], counts[3] != 0};
   c.blocks = counts[4];
   c.particle_steps = counts[5];
+  c.dt_min_hits = counts[6];
   return c;
 }
 

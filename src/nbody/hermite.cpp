@@ -86,13 +86,15 @@ void Hermite::start() {
   if (p_.shared) std::fill(dt_.begin(), dt_.end(), shared);
 }
 
-void Hermite::resume(const Vec3s& acc, const Vec3s& jerk, std::vector<double> steps) {
+void Hermite::resume(const Vec3s& acc, const Vec3s& jerk, std::vector<double> steps,
+                     std::vector<double> times) {
   acc_ = acc;
   jerk_ = jerk;
   dt_ = std::move(steps);
+  if (!times.empty()) t_ = std::move(times);
 }
 
-void Hermite::advance_to(double t_end, const std::function<void(double)>& on_block) {
+bool Hermite::advance_to(double t_end, const std::function<bool(double)>& after_block) {
   for (;;) {
     double t = std::numeric_limits<double>::infinity();
     for (std::size_t i = 0; i < n_; ++i) t = std::min(t, t_[i] + dt_[i]);
@@ -141,12 +143,13 @@ void Hermite::advance_to(double t_end, const std::function<void(double)>& on_blo
     if (p_.shared) {
       for (std::size_t i = 0; i < n_; ++i) dt_[i] = shared;
     }
-    if (on_block) on_block(t);
+    if (after_block && after_block(t)) return false;
   }
   for (std::size_t i = 0; i < n_; ++i) {
     if (t_[i] != t_end) throw std::logic_error("hermite: a particle missed the sync time");
   }
   t_sync_ = t_end;
+  return true;
 }
 
 }  // namespace rankwise::nbody

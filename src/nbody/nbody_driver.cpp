@@ -300,7 +300,7 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
                                       : std::function<void(double)>{});
   // Hermite: progress in simulated time, reported after block steps.
   const std::uint64_t particle_steps_at_start = hermite != nullptr ? hermite->particle_steps() : 0;
-  std::function<void(double)> on_block;
+  std::function<void(double)> on_block;  // progress
   if (hermite != nullptr && progress.enabled()) {
     on_block = [&](double t) {
       const double pairs = static_cast<double>(hermite->particle_steps() - particle_steps_at_start) *
@@ -324,11 +324,14 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
     header.step = s;
     header.force_evaluations = gravity.evaluations();
     if (hermite != nullptr) {
+      own_rows(*hermite, gravity.own(), state);  // between snapshot times, too
       header.acc = hermite->accelerations();
       header.jerk = hermite->jerks();
       header.steps = hermite->steps();
+      header.times = hermite->times();
       header.blocks = hermite->blocks();
       header.particle_steps = hermite->particle_steps();
+      header.dt_min_hits = hermite->dt_min_hits();
     }
     write_checkpoint(checkpoint, comm, header, state, start.bodies.m, gravity.own());
     out.checkpoint_step = s;
@@ -340,6 +343,7 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
   driver::StopPoint stop(comm, policy, timing::now() - run.elapsed(), run.options().quiet);
   const std::uint64_t evaluations_before = gravity.evaluations();
   const double t0 = timing::now();
+  bool checkpointed_at_stop = false;  // hermite: stopped between snapshot times
   std::uint64_t bad_step = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t bad_particle = std::numeric_limits<std::uint64_t>::max();
   out.last_step = start.step;
@@ -348,7 +352,31 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
   for (std::uint64_t s = start.step + 1; s <= o.steps && d.action != driver::Action::stop; ++s) {
     const bool frame = next_frame < frames.size() && frames[next_frame] == s;
     if (hermite != nullptr) {
-      hermite->advance_to(static_cast<double>(s) * start.dt, on_block);
+      // Safe points after every block step, so a signal or the time limit need not wait for
+      // the snapshot time: the checkpoint then holds each particle at its own time (step s-1).
+      bool stopped = false;
+      const std::uint64_t blocks_before = hermite->blocks();
+      const double t_from = static_cast<double>(s - 1) * start.dt;
+      hermite->advance_to(static_cast<double>(s) * start.dt, [&](double t) {
+        if (on_block) on_block(t);
+        // Blocks left, estimated from this interval's pace, for the time-limit warning.
+        const double done = (t - t_from) / start.dt;
+        const double per_interval =
+            static_cast<double>(hermite->blocks() - blocks_before) / std::max(done, 1e-9);
+        const auto left = static_cast<std::uint64_t>(
+            per_interval * (static_cast<double>(o.steps - s) + 1.0 - done));
+        const driver::Decision inner = stop.poll(left);
+        if (inner.action == driver::Action::go) return false;
+        stop.checkpoint_written(write_state(s - 1));
+        if (inner.action != driver::Action::stop) return false;
+        d = inner;
+        stopped = true;
+        return true;
+      });
+      if (stopped) {
+        checkpointed_at_stop = true;
+        break;
+      }
       own_rows(*hermite, gravity.own(), state);
     } else {
       step(start.integrator, state, start.dt, force, frame);
@@ -379,8 +407,8 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
     if (hermite == nullptr) report(0);
   }
   // Stopped before the first step: the start state is the checkpoint.
-  if (d.action == driver::Action::stop && out.nonfinite.empty() && out.last_step == start.step &&
-      start.step < o.steps) {
+  if (d.action == driver::Action::stop && !checkpointed_at_stop && out.nonfinite.empty() &&
+      out.last_step == start.step && start.step < o.steps) {
     stop.checkpoint_written(write_state(start.step));
   }
   out.stop = d;
@@ -568,8 +596,8 @@ int run(const NbodyOptions& options, driver::Run& run) {
     if (start.steps.empty()) {
       hermite->start();
     } else {
-      hermite->resume(start.acc, start.jerk, start.steps);
-      hermite->set_counts(start.blocks, start.particle_steps);
+      hermite->resume(start.acc, start.jerk, start.steps, start.times);
+      hermite->set_counts(start.blocks, start.particle_steps, start.dt_min_hits);
     }
   }
 

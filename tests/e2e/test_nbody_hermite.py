@@ -124,21 +124,30 @@ def test_restart_on_other_ranks_and_auto_continue_bitwise(tmp_path):
         assert w["nbody"].attrs["particle_steps"] == b["nbody"].attrs["particle_steps"]
 
 
-def test_signal_then_restart_auto_equals_uninterrupted_run(tmp_path):
-    """SIGTERM to every rank: checkpoint at the next snapshot time, exit 75; the same command
-    continues (--restart auto) to an output equal to an uninterrupted run's, at another rank count."""
+@pytest.mark.parametrize("snapshot_dt", [0.25, 8])
+def test_signal_then_restart_auto_equals_uninterrupted_run(tmp_path, snapshot_dt):
+    """SIGTERM to every rank: checkpoint after the current block step (particles at their own
+    times when between snapshots), exit 75 within seconds; the same command continues
+    (--restart auto) to an output equal to an uninterrupted run's, at another rank count."""
     args = ["nbody", "--integrator", "hermite", "--particles", 1024, "--softening", 0,
-            "--snapshot-dt", 0.25, "--t-end", 24, "-q"]
+            "--snapshot-dt", snapshot_dt, "--t-end", 24, "-q"]
     out, ck = tmp_path / "run.h5", tmp_path / "run.ck.h5"
     proc = start(args + ["-o", out, "--checkpoint", ck, "--restart", "auto"], 2, tmp_path)
     pids = rank_pids(proc.pid, 2)
     time.sleep(2.0)
     for p in pids:
         os.kill(p, signal.SIGTERM)
+    t0 = time.monotonic()
     code, _, err = finish(proc, 60)
+    assert time.monotonic() - t0 < 10, err
     assert code == 75, err
     with h5py.File(ck) as f:
-        assert 0 < int(f.attrs["step"]) < 96
+        step = int(f.attrs["step"])
+        assert 0 <= step < 24 / snapshot_dt
+        times = f["particle_times"][()]
+        assert np.all(times >= step * snapshot_dt) and np.all(times <= (step + 1) * snapshot_dt)
+        if snapshot_dt == 8:
+            assert len(np.unique(times)) > 1  # stopped between snapshot times
     ok(run(args + ["-o", out, "--checkpoint", ck, "--restart", "auto"], ranks=1, timeout=600))
     ok(run(args + ["-o", tmp_path / "whole.h5"], ranks=2, timeout=600))
     with h5py.File(tmp_path / "whole.h5") as w, h5py.File(out) as b:

@@ -24,9 +24,12 @@ struct Checkpoint {
   /// Hermite only: parameters, counts, and per particle the jerk and step (with `acc`, the
   /// Hermite accelerations at time step * dt, when every particle is synchronised).
   HermiteParams hermite;
-  std::uint64_t blocks = 0, particle_steps = 0;
+  std::uint64_t blocks = 0, particle_steps = 0, dt_min_hits = 0;
   Vec3s jerk;
   std::vector<double> steps;
+  /// Hermite: each particle's time; a checkpoint taken when a run stopped between snapshot
+  /// times has particles at their own times in [step * dt, (step + 1) * dt).
+  std::vector<double> times;
 };
 
 /// collective: write this rank's rows of `state` (rows `own` of N; `masses` all N) and the

@@ -36,29 +36,35 @@ class Hermite {
 
   /// collective (through the JerkFn): a and j of every particle, and their first steps.
   void start();
-  /// Continue from a checkpoint's accelerations, jerks and steps (all N, global order).
-  void resume(const Vec3s& acc, const Vec3s& jerk, std::vector<double> steps);
+  /// Continue from a checkpoint's accelerations, jerks, steps and particle times (all N, in
+  /// global order; `times` empty: every particle at the time given to the constructor).
+  void resume(const Vec3s& acc, const Vec3s& jerk, std::vector<double> steps,
+              std::vector<double> times = {});
 
   /// collective: block steps until every particle is at `t_end` (a multiple of dt_max).
-  /// `on_block(t)` is called after each block step.
-  void advance_to(double t_end, const std::function<void(double)>& on_block = {});
+  /// `after_block(t)` is called after each block step (the same blocks on every rank); when
+  /// it returns true, stop there (particles at their own times) and return false.
+  bool advance_to(double t_end, const std::function<bool(double)>& after_block = {});
 
   [[nodiscard]] double time() const noexcept { return t_sync_; }
   [[nodiscard]] const Vec3s& positions() const noexcept { return pos_; }
   [[nodiscard]] const Vec3s& velocities() const noexcept { return vel_; }
   [[nodiscard]] const Vec3s& accelerations() const noexcept { return acc_; }
   [[nodiscard]] const Vec3s& jerks() const noexcept { return jerk_; }
-  /// Each particle's current step.
+  /// Each particle's current step, and its time (all equal after advance_to reached t_end).
   [[nodiscard]] const std::vector<double>& steps() const noexcept { return dt_; }
+  [[nodiscard]] const std::vector<double>& times() const noexcept { return t_; }
 
   /// Block steps taken, particle steps (force calculations of one particle) made, and times
   /// a particle was held at dt_min.
   [[nodiscard]] std::uint64_t blocks() const noexcept { return blocks_; }
   [[nodiscard]] std::uint64_t particle_steps() const noexcept { return particle_steps_; }
   [[nodiscard]] std::uint64_t dt_min_hits() const noexcept { return dt_min_hits_; }
-  void set_counts(std::uint64_t blocks, std::uint64_t particle_steps) noexcept {
+  void set_counts(std::uint64_t blocks, std::uint64_t particle_steps,
+                  std::uint64_t dt_min_hits) noexcept {
     blocks_ = blocks;
     particle_steps_ = particle_steps;
+    dt_min_hits_ = dt_min_hits;
   }
 
  private:

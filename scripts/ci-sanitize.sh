@@ -61,5 +61,5 @@ if [ "${SANITIZE_TSAN:-1}" = 1 ]; then
   # and under a deadline so that a hang fails the stage instead of blocking CI.
   OMP_NUM_THREADS=4 RANKWISE_TESTS_WITHOUT_MPI=1 timeout 900 \
     "$TSAN_BUILD/bin/rankwise_unit_tests" \
-    --gtest_filter="${TSAN_FILTER:-Series.*:MonteCarlo.*:Philox.*:NbodyGravity.*:NbodyIntegrators.*:PolygonsGeodesicArea.*:PolygonsPlanarArea.*}"
+    --gtest_filter="${TSAN_FILTER:-Series.*:MonteCarlo.*:Philox.*:NbodyGravity.*:NbodyIntegrators.*:HermiteKernel.*:Hermite.*:WindowSum.*:PolygonsGeodesicArea.*:PolygonsPlanarArea.*}"
 fi

@@ -5,27 +5,18 @@
   calculations still errs more (so block steps need at least 10x fewer for the same error);
 - a Plummer sphere, N = 1024, softening 0, to t = 10: |dE/E| < 1e-5 and the same bits at
   1, 2, 3, 4 ranks x 1, 2 threads;
-- restarts from a checkpoint (on another rank count, and --restart auto) equal the
-  uninterrupted run bit for bit; rerun --check of a hermite output;
+- a restart from a checkpoint on another rank count equals the uninterrupted run bit for bit
+  (signals and --restart auto: test_stop_resume.py); rerun --check of a hermite output;
 - bad hermite options: one line each, exit 2, nothing written.
 """
 import math
-import os
-import signal
-import time
 
 import h5py
 import numpy as np
 import pytest
 
-from rwtest import assert_clean_failure, finish, kill_started, rank_pids, run, start
+from rwtest import assert_clean_failure, run
 
-
-
-@pytest.fixture(autouse=True)
-def no_orphans():
-    yield
-    kill_started()
 
 
 G_PERIOD_ONE = 4 * math.pi ** 2  # a = 1, M = 1: Kepler period 1
@@ -111,7 +102,7 @@ SMALL = ["nbody", "--integrator", "hermite", "--particles", 300, "--softening", 
          "--snapshot-dt", 0.25, "-q"]
 
 
-def test_restart_on_other_ranks_and_auto_continue_bitwise(tmp_path):
+def test_restart_on_other_ranks_bitwise(tmp_path):
     ok(run(SMALL + ["--t-end", 2, "-o", tmp_path / "whole.h5"]))
     ok(run(SMALL + ["--t-end", 1, "--checkpoint", tmp_path / "ck.h5", "-o", tmp_path / "a.h5"]))
     with h5py.File(tmp_path / "ck.h5") as f:
@@ -122,38 +113,6 @@ def test_restart_on_other_ranks_and_auto_continue_bitwise(tmp_path):
         for name in ["positions", "velocities"]:
             assert np.array_equal(w["nbody"][name][-1], b["nbody"][name][-1]), name
         assert w["nbody"].attrs["particle_steps"] == b["nbody"].attrs["particle_steps"]
-
-
-@pytest.mark.parametrize("snapshot_dt", [0.25, 8])
-def test_signal_then_restart_auto_equals_uninterrupted_run(tmp_path, snapshot_dt):
-    """SIGTERM to every rank: checkpoint after the current block step (particles at their own
-    times when between snapshots), exit 75 within seconds; the same command continues
-    (--restart auto) to an output equal to an uninterrupted run's, at another rank count."""
-    args = ["nbody", "--integrator", "hermite", "--particles", 1024, "--softening", 0,
-            "--snapshot-dt", snapshot_dt, "--t-end", 24, "-q"]
-    out, ck = tmp_path / "run.h5", tmp_path / "run.ck.h5"
-    proc = start(args + ["-o", out, "--checkpoint", ck, "--restart", "auto"], 2, tmp_path)
-    pids = rank_pids(proc.pid, 2)
-    time.sleep(2.0)
-    for p in pids:
-        os.kill(p, signal.SIGTERM)
-    t0 = time.monotonic()
-    code, _, err = finish(proc, 60)
-    assert time.monotonic() - t0 < 10, err
-    assert code == 75, err
-    with h5py.File(ck) as f:
-        step = int(f.attrs["step"])
-        assert 0 <= step < 24 / snapshot_dt
-        times = f["particle_times"][()]
-        assert np.all(times >= step * snapshot_dt) and np.all(times <= (step + 1) * snapshot_dt)
-        if snapshot_dt == 8:
-            assert len(np.unique(times)) > 1  # stopped between snapshot times
-    ok(run(args + ["-o", out, "--checkpoint", ck, "--restart", "auto"], ranks=1, timeout=600))
-    ok(run(args + ["-o", tmp_path / "whole.h5"], ranks=2, timeout=600))
-    with h5py.File(tmp_path / "whole.h5") as w, h5py.File(out) as b:
-        assert b["nbody"].attrs["completed"] == 1
-        for name in RESULTS:
-            assert np.array_equal(w["nbody"][name][()], b["nbody"][name][()]), name
 
 
 def test_rerun_check_of_a_hermite_run(tmp_path):

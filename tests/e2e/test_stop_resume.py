@@ -6,6 +6,8 @@
   (--restart auto) ends with datasets bitwise equal to an uninterrupted run's;
 - pi (series, Monte Carlo, tolerance, sweep) and polygons stop promptly with nothing on disk;
 - a rank that stops answering, or a second signal, ends the job (no hang);
+- nbody --integrator hermite stops after the current block step (between snapshot times) and
+  continues bitwise;
 - --time-limit / SLURM_JOB_END_TIME stop cleanly before the limit; --checkpoint-walltime
   checkpoints by wall time.
 
@@ -289,3 +291,41 @@ def test_pi_and_polygons_stop_promptly_with_nothing_written(tmp_path, case, rank
     lines = [l for l in err.splitlines() if l.startswith("rankwise: error")]
     assert len(lines) == 1 and f"stopped by {sig.name}" in lines[0], err
     assert names(tmp_path) == [], "a stopped pi/polygons run leaves nothing"
+
+
+# --- nbody --integrator hermite: stops between snapshot times ---------------------------------
+def _ok(r):
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r
+
+
+@pytest.mark.parametrize("snapshot_dt", [0.25, 8])
+def test_hermite_signal_then_restart_auto_equals_uninterrupted_run(tmp_path, snapshot_dt):
+    """SIGTERM to every rank: checkpoint after the current block step (particles at their own
+    times when between snapshots), exit 75 within seconds; the same command continues
+    (--restart auto) to an output equal to an uninterrupted run's, at another rank count."""
+    args = ["nbody", "--integrator", "hermite", "--particles", 1024, "--softening", 0,
+            "--snapshot-dt", snapshot_dt, "--t-end", 24, "-q"]
+    out, ck = tmp_path / "run.h5", tmp_path / "run.ck.h5"
+    proc = start(args + ["-o", out, "--checkpoint", ck, "--restart", "auto"], 2, tmp_path)
+    pids = rank_pids(proc.pid, 2)
+    time.sleep(2.0)
+    for p in pids:
+        os.kill(p, signal.SIGTERM)
+    t0 = time.monotonic()
+    code, _, err = finish(proc, 60)
+    assert time.monotonic() - t0 < STOP_DEADLINE, err
+    assert code == 75, err
+    with h5py.File(ck) as f:
+        step = int(f.attrs["step"])
+        assert 0 <= step < 24 / snapshot_dt
+        times = f["particle_times"][()]
+        assert np.all(times >= step * snapshot_dt) and np.all(times <= (step + 1) * snapshot_dt)
+        if snapshot_dt == 8:
+            assert len(np.unique(times)) > 1  # stopped between snapshot times
+    _ok(run(args + ["-o", out, "--checkpoint", ck, "--restart", "auto"], ranks=1, timeout=600))
+    _ok(run(args + ["-o", tmp_path / "whole.h5"], ranks=2, timeout=600))
+    with h5py.File(tmp_path / "whole.h5") as w, h5py.File(out) as b:
+        assert b["nbody"].attrs["completed"] == 1
+        for name in ["positions", "velocities", "energy", "time"]:
+            assert np.array_equal(w["nbody"][name][()], b["nbody"][name][()]), name

@@ -344,6 +344,7 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
   const std::uint64_t evaluations_before = gravity.evaluations();
   const double t0 = timing::now();
   bool checkpointed_at_stop = false;  // hermite: stopped between snapshot times
+  bool warned_dt_min = start.dt_min_hits > 0;  // a continued run warned already
   std::uint64_t bad_step = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t bad_particle = std::numeric_limits<std::uint64_t>::max();
   out.last_step = start.step;
@@ -359,6 +360,17 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
       const double t_from = static_cast<double>(s - 1) * start.dt;
       hermite->advance_to(static_cast<double>(s) * start.dt, [&](double t) {
         if (on_block) on_block(t);
+        if (!warned_dt_min && hermite->dt_min_hits() > 0) {  // the same block on every rank
+          warned_dt_min = true;
+          if (comm.is_root()) {
+            std::fprintf(stderr,
+                         "rankwise: warning: by t = %.17g a particle wanted a step below "
+                         "--dt-min %g and is held at it (less accurate than --eta asks; the "
+                         "count is reported at the end)\n",
+                         t, start.hermite.dt_min);
+            std::fflush(stderr);
+          }
+        }
         // Blocks left, estimated from this interval's pace, for the time-limit warning.
         const double done = (t - t_from) / start.dt;
         const double per_interval =

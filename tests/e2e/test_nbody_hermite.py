@@ -125,6 +125,7 @@ def test_dt_min_is_reported(tmp_path):
     r = ok(run(["nbody", "--integrator", "hermite", "--particles", 64, "--softening", 0,
                 "--t-end", 0.125, "--dt-min", 2.0 ** -5, "-o", tmp_path / "m.h5"]))
     assert "wanted less than --dt-min" in r.stdout + r.stderr
+    assert r.stderr.count("wanted a step below --dt-min") == 1, r.stderr  # once, when it starts
     with h5py.File(tmp_path / "m.h5") as f:
         assert f["nbody"].attrs["dt_min_hits"] > 0
 

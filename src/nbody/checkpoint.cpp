@@ -60,7 +60,7 @@ void write_checkpoint(const std::string& path, const parallel::Comm& comm,
           return std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(own.begin),
                                      v.begin() + static_cast<std::ptrdiff_t>(own.end));
         };
-        root.write_rows<double>("time_steps", own_of(h.steps), n, own.begin, 1);
+        root.write_rows<double>("time_steps", own_of(h.time_steps), n, own.begin, 1);
         root.write_rows<double>("particle_times", own_of(h.times), n, own.begin, 1);
         root.attribute("dt_min_hits", h.dt_min_hits);
         root.attribute("eta", h.hermite.eta);
@@ -119,8 +119,8 @@ void validate(const Checkpoint& c, const std::string& path) {
       }
     }
     const double t = static_cast<double>(c.step) * c.dt;
-    for (std::size_t i = 0; i < c.steps.size(); ++i) {
-      const double s = c.steps[i];
+    for (std::size_t i = 0; i < c.time_steps.size(); ++i) {
+      const double s = c.time_steps[i];
       const double ti = c.times[i];
       if (!(ti >= t && ti <= t + c.dt)) {
         bad("holds a particle time outside the snapshot interval after step");
@@ -192,7 +192,7 @@ Checkpoint read_checkpoint_unchecked(const std::string& path) {
   if (c.integrator == Integrator::hermite) {
     if (!root.exists("accelerations")) throw InputError("checkpoint '" + path + "': missing 'accelerations'");
     c.jerk = Vec3s::from_interleaved(read_rows(root, path, "jerks", n, 3));
-    c.steps = read_rows(root, path, "time_steps", n, 1);
+    c.time_steps = read_rows(root, path, "time_steps", n, 1);
     c.times = read_rows(root, path, "particle_times", n, 1);
     c.dt_min_hits = non_negative(root.int_attribute("dt_min_hits"), "dt_min_hits", path);
     c.hermite.eta = root.double_attribute("eta");
@@ -218,7 +218,7 @@ Checkpoint load_checkpoint(const std::string& path, const parallel::Comm& comm) 
     if (comm.is_root()) c = read_checkpoint(path);
   });
   broadcast(c.bodies, comm);
-  for (auto* v : {&c.acc.x, &c.acc.y, &c.acc.z, &c.jerk.x, &c.jerk.y, &c.jerk.z, &c.steps,
+  for (auto* v : {&c.acc.x, &c.acc.y, &c.acc.z, &c.jerk.x, &c.jerk.y, &c.jerk.z, &c.time_steps,
                   &c.times}) {
     comm.broadcast(*v);
   }

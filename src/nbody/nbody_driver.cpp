@@ -327,7 +327,7 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
       own_rows(*hermite, gravity.own(), state);  // between snapshot times, too
       header.acc = hermite->accelerations();
       header.jerk = hermite->jerks();
-      header.steps = hermite->steps();
+      header.time_steps = hermite->steps();
       header.times = hermite->times();
       header.blocks = hermite->blocks();
       header.particle_steps = hermite->particle_steps();
@@ -605,10 +605,10 @@ int run(const NbodyOptions& options, driver::Run& run) {
     jerks.emplace(comm, n, start.gravity, run.threads(), run.timer());
     hermite.emplace(start.bodies, static_cast<double>(start.step) * start.dt, start.hermite,
                     jerks->callback());
-    if (start.steps.empty()) {
+    if (start.time_steps.empty()) {
       hermite->start();
     } else {
-      hermite->resume(start.acc, start.jerk, start.steps, start.times);
+      hermite->resume(start.acc, start.jerk, start.time_steps, start.times);
       hermite->set_counts(start.blocks, start.particle_steps, start.dt_min_hits);
     }
   }

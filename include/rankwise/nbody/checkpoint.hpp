@@ -26,7 +26,7 @@ struct Checkpoint {
   HermiteParams hermite;
   std::uint64_t blocks = 0, particle_steps = 0, dt_min_hits = 0;
   Vec3s jerk;
-  std::vector<double> steps;
+  std::vector<double> time_steps;  ///< each particle's current step
   /// Hermite: each particle's time; a checkpoint taken when a run stopped between snapshot
   /// times has particles at their own times in [step * dt, (step + 1) * dt).
   std::vector<double> times;

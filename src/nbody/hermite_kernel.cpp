@@ -44,8 +44,11 @@ HWY_INLINE void Slab(const JerkSources& s, std::size_t i, std::size_t j0, double
   const double* HWY_RESTRICT pm = s.m.data();
   const V target = hn::Set(d, static_cast<double>(i));
   const V count = hn::Set(d, static_cast<double>(s.size()));
-  std::size_t k = 0;
-  for (std::size_t j = j0; j < j0 + JerkSources::slab; j += lanes, ++k) {
+  // One pair interaction on the `lanes` sources at j, into sum set p (a constant after
+  // inlining, so the sums stay in registers). 1/r from the square root and divide unit: the
+  // float estimate refined in double (as the acceleration kernel does for some lanes) was
+  // slower here, where the FMA pipes, not the divider, are the limit.
+  auto pair = [&](std::size_t j, std::size_t p) HWY_ATTR {
     const V dx = hn::Sub(hn::Load(d, px + j), xi);
     const V dy = hn::Sub(hn::Load(d, py + j), yi);
     const V dz = hn::Sub(hn::Load(d, pz + j), zi);
@@ -65,13 +68,24 @@ HWY_INLINE void Slab(const JerkSources& s, std::size_t i, std::size_t j0, double
     const V mr3 = hn::Mul(hn::Mul(m, rinv), rinv2);
     const V rv = hn::MulAdd(dx, dvx, hn::MulAdd(dy, dvy, hn::Mul(dz, dvz)));
     const V alpha = hn::Mul(hn::Mul(three, rv), rinv2);
-    const std::size_t p = k & 1;
     ax[p] = hn::MulAdd(mr3, dx, ax[p]);
     ay[p] = hn::MulAdd(mr3, dy, ay[p]);
     az[p] = hn::MulAdd(mr3, dz, az[p]);
     jx[p] = hn::MulAdd(mr3, hn::NegMulAdd(alpha, dx, dvx), jx[p]);
     jy[p] = hn::MulAdd(mr3, hn::NegMulAdd(alpha, dy, dvy), jy[p]);
     jz[p] = hn::MulAdd(mr3, hn::NegMulAdd(alpha, dz, dvz), jz[p]);
+  };
+  // Unrolled by four (measured: 1.59 -> 1.75 G pairs/s on Zen 5 AVX-512), sets alternating.
+  // With 16 vector registers (AVX2 and older) a second set of six sums spills: one set there.
+  constexpr std::size_t kOdd = HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_SSE4 ||
+                                       HWY_TARGET == HWY_SSSE3
+                                   ? 0
+                                   : 1;
+  for (std::size_t j = j0; j < j0 + JerkSources::slab; j += 4 * lanes) {
+    pair(j, 0);
+    pair(j + lanes, kOdd);
+    pair(j + 2 * lanes, 0);
+    pair(j + 3 * lanes, kOdd);
   }
   const V sums[jerk_components] = {hn::Add(ax[0], ax[1]), hn::Add(ay[0], ay[1]),
                                    hn::Add(az[0], az[1]), hn::Add(jx[0], jx[1]),

@@ -9,6 +9,8 @@
 #include <random>
 #include <vector>
 
+#include <hwy/targets.h>
+
 #include "rankwise/nbody/hermite.hpp"
 #include "rankwise/nbody/hermite_kernel.hpp"
 #include "rankwise/nbody/window_sum.hpp"
@@ -85,7 +87,8 @@ JerkSources random_sources(std::size_t n, std::uint64_t seed) {
 // One source and one target per call: the pair's acceleration and jerk against long double.
 // The jerk's v - 3 (r.v)/r^2 r cancels for radial motion, so its error is measured against
 // the size of its terms, m (|v| + 3 |r.v| |r| / r^2) / r^3.
-TEST(HermiteKernel, EveryLaneAccurateToAFewUlp) {
+namespace {
+void expect_every_lane_accurate(const char* target) {
   std::mt19937_64 rng(11);
   std::uniform_real_distribution<double> u(-1, 1);
   double worst_a = 0, worst_j = 0;
@@ -124,10 +127,22 @@ TEST(HermiteKernel, EveryLaneAccurateToAFewUlp) {
       }
     }
   }
-  EXPECT_LE(worst_a, 6.0) << "worst acceleration error in ulp";
-  EXPECT_LE(worst_j, 6.0) << "worst jerk error in ulp of its largest terms";
-  std::printf("worst error over all lanes: acceleration %.2f ulp, jerk %.2f ulp of its terms\n",
-              worst_a, worst_j);
+  EXPECT_LE(worst_a, 6.0) << target << ": worst acceleration error in ulp";
+  EXPECT_LE(worst_j, 6.0) << target << ": worst jerk error in ulp of its largest terms";
+  std::printf("%s: worst error over all lanes: acceleration %.2f ulp, jerk %.2f ulp of its terms\n",
+              target, worst_a, worst_j);
+}
+}  // namespace
+
+// On every vector target this CPU runs (AVX-512 and AVX2 on a Zen 4/5).
+TEST(HermiteKernel, EveryLaneAccurateToAFewUlp) {
+  const std::int64_t supported = hwy::SupportedTargets();
+  for (std::int64_t t : {std::int64_t{HWY_AVX3}, std::int64_t{HWY_AVX2}}) {  // FMA targets
+    if ((supported & t) == 0) continue;
+    hwy::SetSupportedTargetsForTest(t);
+    expect_every_lane_accurate(hwy::TargetName(t));
+  }
+  hwy::SetSupportedTargetsForTest(0);  // back to what the CPU has
 }
 
 TEST(HermiteKernel, PartialsDoNotDependOnThreadsOrWhichSlabsACallCovers) {

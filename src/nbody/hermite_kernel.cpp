@@ -137,10 +137,13 @@ void jerk_partials(const JerkSources& sources, std::span<const std::uint32_t> ta
   constexpr std::int64_t kParallelTasks = 256;  // 64 k pair interactions
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 4) if (tasks >= kParallelTasks)
   for (std::int64_t task = 0; task < tasks; ++task) {
+    // Slab-major: consecutive tasks share a slab (14 KiB of sources, kept in L1) and differ
+    // in the target; target-major order streamed all N sources from L3 for every target.
     const auto t = static_cast<std::size_t>(task);
-    const std::size_t k = t / slabs;
-    const std::size_t s = slab_first + t % slabs;
-    HWY_DYNAMIC_DISPATCH(PartialKernel)(sources, targets[k], s, eps2, out + t * jerk_components);
+    const std::size_t k = t % targets.size();
+    const std::size_t s = t / targets.size();
+    HWY_DYNAMIC_DISPATCH(PartialKernel)(sources, targets[k], slab_first + s, eps2,
+                                        out + (k * slabs + s) * jerk_components);
   }
 }
 

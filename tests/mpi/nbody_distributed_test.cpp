@@ -11,7 +11,6 @@
 #include "rankwise/nbody/checkpoint.hpp"
 #include "rankwise/nbody/distributed_gravity.hpp"
 #include "rankwise/nbody/distributed_jerks.hpp"
-#include "rankwise/nbody/window_sum.hpp"
 #include "rankwise/nbody/initial_conditions.hpp"
 #include "rankwise/nbody/integrators.hpp"
 #include "rankwise/parallel/comm.hpp"
@@ -129,9 +128,8 @@ TEST(NbodyAcrossRanks, CheckpointRoundTripsExactly) {
 
 namespace {
 
-// Hermite block steps to t = 0.25 over this run's ranks (j-parallel), or on one "rank" (a
-// communicator of this process alone is not available here, so the serial reference sums the
-// same slab partials in one window sum, as DistributedJerks does on one rank).
+// Hermite block steps to t = 0.25 over this run's ranks (j-parallel), or on this process
+// alone (local_jerks: every slab here, the same window sum).
 std::vector<double> hermite_run(const Bodies& b, int threads, const parallel::Comm* comm) {
   timing::PhaseTimer timer;
   const Gravity g{1.0, 0.0};
@@ -141,25 +139,7 @@ std::vector<double> hermite_run(const Bodies& b, int threads, const parallel::Co
     distributed.emplace(*comm, b.size(), g, threads, timer);
     fn = distributed->callback();
   } else {
-    fn = [](const JerkSources& p, std::span<const std::uint32_t> active, std::span<double> out) {
-      const std::size_t slabs = p.slabs();
-      std::vector<double> partials(active.size() * slabs * jerk_components);
-      jerk_partials(p, active, 0, slabs, 0.0, partials.data(), 1);
-      for (std::size_t k = 0; k < active.size(); ++k) {
-        for (std::size_t c = 0; c < jerk_components; ++c) {
-          double top = window_sum::no_exponent;
-          for (std::size_t s = 0; s < slabs; ++s) {
-            top = std::max(top, window_sum::exponent(partials[(k * slabs + s) * jerk_components + c]));
-          }
-          double limbs[window_sum::limbs] = {};
-          for (std::size_t s = 0; s < slabs; ++s) {
-            window_sum::add(partials[(k * slabs + s) * jerk_components + c], static_cast<int>(top),
-                            limbs);
-          }
-          out[k * jerk_components + c] = window_sum::value(limbs, top);
-        }
-      }
-    };
+    fn = local_jerks(g, 1);
   }
   HermiteParams p;
   p.dt_max = 1.0 / 16;

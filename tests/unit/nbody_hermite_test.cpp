@@ -11,6 +11,7 @@
 
 #include <hwy/targets.h>
 
+#include "rankwise/nbody/distributed_jerks.hpp"
 #include "rankwise/nbody/hermite.hpp"
 #include "rankwise/nbody/hermite_kernel.hpp"
 #include "rankwise/nbody/window_sum.hpp"
@@ -168,27 +169,7 @@ TEST(HermiteKernel, PartialsDoNotDependOnThreadsOrWhichSlabsACallCovers) {
 
 namespace {
 
-// Serial JerkFn: all slabs, window-summed as DistributedJerks does on one rank.
-JerkFn serial_jerks(double G, double eps) {
-  return [G, eps](const JerkSources& p, std::span<const std::uint32_t> active, std::span<double> out) {
-    const std::size_t slabs = p.slabs();
-    std::vector<double> partials(active.size() * slabs * jerk_components);
-    jerk_partials(p, active, 0, slabs, eps * eps, partials.data(), 1);
-    for (std::size_t k = 0; k < active.size(); ++k) {
-      for (std::size_t c = 0; c < jerk_components; ++c) {
-        double top = window_sum::no_exponent;
-        for (std::size_t s = 0; s < slabs; ++s) {
-          top = std::max(top, window_sum::exponent(partials[(k * slabs + s) * jerk_components + c]));
-        }
-        double limbs[window_sum::limbs] = {};
-        for (std::size_t s = 0; s < slabs; ++s) {
-          window_sum::add(partials[(k * slabs + s) * jerk_components + c], static_cast<int>(top), limbs);
-        }
-        out[k * jerk_components + c] = G * window_sum::value(limbs, top);
-      }
-    }
-  };
-}
+JerkFn serial_jerks(double G, double eps) { return local_jerks(Gravity{G, eps}, 1); }
 
 Bodies kepler(double e) {  // a = 1, m1 = m2 = 1/2, G = 1: period 2 pi; start at apocentre
   Bodies b;

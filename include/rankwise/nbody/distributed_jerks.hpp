@@ -16,6 +16,10 @@
 
 namespace rankwise::nbody {
 
+/// The same sums on one process: every slab here, reduced through the same window sum, so
+/// the bits equal DistributedJerks' on any number of ranks (a reference for tests and tools).
+[[nodiscard]] JerkFn local_jerks(Gravity gravity, int threads);
+
 class DistributedJerks {
  public:
   DistributedJerks(const parallel::Comm& comm, std::size_t n, Gravity gravity, int threads,

@@ -14,6 +14,7 @@
 #include "rankwise/nbody/distributed_gravity.hpp"
 #include "rankwise/nbody/initial_conditions.hpp"
 #include "rankwise/nbody/resume.hpp"
+#include "rankwise/nbody/structure.hpp"
 #include "rankwise/io/output_path.hpp"
 #include "rankwise/process/shutdown.hpp"
 #include "rankwise/nbody/trajectory.hpp"
@@ -227,7 +228,9 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
   std::size_t next_frame = 0;
   auto snapshot = [&](std::uint64_t step) {
     prepare(state, force, true);
-    const Diagnostics d = gravity.diagnostics(state);
+    Diagnostics d = gravity.diagnostics(state);
+    d.structure = measure_structure(comm, state, start.bodies.m, gravity.own(), d.centre_of_mass,
+                                    run.threads(), run.timer());
     auto scope = run.timer().scope(Phase::write);
     const double t = static_cast<double>(step) * start.dt;
     trajectory.write_frame(next_frame++, t, state, d);

@@ -61,11 +61,17 @@ std::vector<double> neighbour_densities(std::span<const double> x, std::span<con
     double d2[block];
     for (std::size_t j0 = 0; j0 < n; j0 += block) {
       const std::size_t len = std::min(block, n - j0);
+      double closest = std::numeric_limits<double>::infinity();
       for (std::size_t b = 0; b < len; ++b) {  // vectorisable
         const double dx = x[j0 + b] - xi, dy = y[j0 + b] - yi, dz = z[j0 + b] - zi;
         d2[b] = dx * dx + dy * dy + dz * dz;
+        closest = std::min(closest, d2[b]);
       }
-      if (i >= j0 && i < j0 + len) d2[i - j0] = std::numeric_limits<double>::infinity();
+      if (i >= j0 && i < j0 + len) {
+        d2[i - j0] = std::numeric_limits<double>::infinity();
+        closest = 0;  // recompute below without self
+      }
+      if (!(closest < near_d2[k - 1])) continue;  // most blocks: nothing nearer
       for (std::size_t b = 0; b < len; ++b) {
         if (!(d2[b] < near_d2[k - 1])) continue;
         std::size_t p = k - 1;

@@ -177,6 +177,23 @@ Bodies read_output_frame(const std::string& path, std::int64_t frame, std::uint6
   return b;
 }
 
+InitialFile describe_initial_file(const std::string& path, std::optional<std::int64_t> frame) {
+  InitialFile out;
+  out.kind = "file";
+  if (ends_with_csv(path)) {
+    out.kind = "csv";
+    return out;
+  }
+  const io::File file = io::File::open_read(path);
+  const io::Group g = file.root();
+  if (!g.exists("nbody") || !g.open_group("nbody").exists("time")) return out;
+  const auto count = static_cast<std::int64_t>(g.open_group("nbody").open_dataset("time").dims().at(0));
+  const std::int64_t k = frame.value_or(-1) < 0 ? count + frame.value_or(-1) : *frame;
+  out.kind = "frame";
+  out.frame = static_cast<std::uint64_t>(std::max<std::int64_t>(k, 0));
+  return out;
+}
+
 InitialFile read_initial_file(const std::string& path, std::optional<std::int64_t> frame) {
   InitialFile out;
   if (ends_with_csv(path)) {

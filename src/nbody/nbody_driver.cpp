@@ -39,7 +39,8 @@ void check_fits(std::uint64_t n, const parallel::Comm& comm) {
 // How the initial state was made (the /nbody attributes ic, source, ic_frame, seed, w0).
 struct Origin {
   std::string kind;          // uniform, plummer, king, file, csv, frame, restart
-  std::int64_t frame = -1;   // kind frame: the frame taken (as given if not read by this run)
+  std::int64_t frame = -1;   // kind frame: the frame taken
+  std::string source;        // the --ic file (kinds file, csv, frame)
 };
 
 // collective: the state to start from, identical on every rank.
@@ -73,6 +74,7 @@ Checkpoint initial_state(const NbodyOptions& o, const parallel::Comm& comm, Orig
     broadcast(c.bodies, comm);
     comm.broadcast(read);
     origin.kind = read[0] == 1 ? "csv" : read[0] == 2 ? "frame" : "file";
+    origin.source = o.path;
     if (read[0] == 2) origin.frame = static_cast<std::int64_t>(read[1]);
   } else {
     // Generated on every rank (O(N)); particle i depends only on (seed, i).
@@ -89,9 +91,7 @@ Checkpoint initial_state(const NbodyOptions& o, const parallel::Comm& comm, Orig
 // collective: /nbody attributes saying how the initial state was made and in which units.
 void describe(io::Group& g, const NbodyOptions& o, const Origin& origin) {
   g.attribute("ic", origin.kind);
-  if (origin.kind == "file" || origin.kind == "csv" || origin.kind == "frame") {
-    g.attribute("source", o.path);
-  }
+  if (!origin.source.empty()) g.attribute("source", origin.source);
   if (origin.kind == "frame") g.attribute("ic_frame", origin.frame);
   if (origin.kind == "uniform" || origin.kind == "plummer" || origin.kind == "king") {
     g.attribute("seed", o.seed);
@@ -442,9 +442,23 @@ int run(const NbodyOptions& options, driver::Run& run) {
       // A continued run describes the initial conditions its command line names.
       origin.kind = options.source == Source::uniform ? "uniform"
                     : options.source == Source::king  ? "king"
-                    : options.source == Source::file  ? (o.ic_frame ? "frame" : "file")
+                    : options.source == Source::file  ? "file"
                                                       : "plummer";
-      if (o.ic_frame) origin.frame = *o.ic_frame;
+      if (options.source == Source::file) {
+        std::vector<std::uint64_t> kind{0, 0};  // 0 file, 1 csv, 2 frame; frame
+        comm.agreed([&] {
+          if (!comm.is_root()) return;
+          try {
+            const InitialFile f = describe_initial_file(options.path, o.ic_frame);
+            kind = {f.kind == "csv" ? 1u : f.kind == "frame" ? 2u : 0u, f.frame};
+          } catch (const Error&) {  // the file is gone: described as a file
+          }
+        });
+        comm.broadcast(kind);
+        origin.kind = kind[0] == 1 ? "csv" : kind[0] == 2 ? "frame" : "file";
+        origin.source = options.path;
+        if (kind[0] == 2) origin.frame = static_cast<std::int64_t>(kind[1]);
+      }
       if (!loaded && complete_output(run.options().output, o.steps, comm)) {
         run.say("nothing to do: '" + run.options().output + "' is complete (step " +
                 std::to_string(o.steps) + ", checkpoint '" + o.path + "')");

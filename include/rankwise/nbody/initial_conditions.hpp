@@ -49,6 +49,11 @@ struct InitialFile {
 [[nodiscard]] InitialFile read_initial_file(const std::string& path,
                                             std::optional<std::int64_t> frame);
 
+/// What read_initial_file would report for `path` (kind and frame), without reading the
+/// particles (a continued run describes its initial conditions again).
+[[nodiscard]] InitialFile describe_initial_file(const std::string& path,
+                                                std::optional<std::int64_t> frame);
+
 /// Write Bodies in the layout read_initial_conditions expects (serial; tests and tools).
 void write_initial_conditions(const std::string& path, const Bodies& bodies);
 

@@ -73,7 +73,7 @@ void TrajectoryWriter::finish(std::span<const double> masses) {
   group_.write_root<double>("center_of_mass", centre_, {f, 3});
   group_.write_root<double>("virial_ratio", virial_, {f});
   group_.write_root<double>("lagrangian_radii", lagrangian_, {f, lagrangian_fractions.size()});
-  group_.write_root<double>("lagrangian_mass_fractions", lagrangian_fractions,
+  group_.write_root<double>("mass_fraction", lagrangian_fractions,
                             {lagrangian_fractions.size()});
   group_.write_root<double>("core_radius", core_, {f});
   group_.write_root<double>("density_center", density_centre_, {f, 3});

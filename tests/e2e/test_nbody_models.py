@@ -29,7 +29,7 @@ def test_structure_datasets_layout_and_units(tmp_path):
         assert frames == 5
         assert g["virial_ratio"].shape == (frames,)
         assert g["lagrangian_radii"].shape == (frames, 3)
-        np.testing.assert_array_equal(g["lagrangian_mass_fractions"][:], [0.1, 0.5, 0.9])
+        np.testing.assert_array_equal(g["mass_fraction"][:], [0.1, 0.5, 0.9])
         assert g["core_radius"].shape == (frames,)
         assert g["density_center"].shape == (frames, 3)
         np.testing.assert_allclose(g["virial_ratio"][:],

@@ -1,13 +1,17 @@
 // `rankwise nbody` options.
+#include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 
 #include "rankwise/cli/parse.hpp"
 #include "rankwise/cli/subcommands.hpp"
 #include "rankwise/driver/stop_point.hpp"
+#include "rankwise/nbody/king.hpp"
 #include "rankwise/nbody/nbody_driver.hpp"
+#include "rankwise/nbody/units.hpp"
 
 namespace rankwise::cli {
 namespace {
@@ -33,7 +37,18 @@ struct NbodyText {
   std::string checkpoint_every;
   std::string restart;
   std::string checkpoint_walltime;
+  std::string w0;
+  std::string ic_frame;
+  std::string units;
 };
+
+// "-12" or "7": a frame number after FILE: in --ic FILE:FRAME.
+bool is_frame_number(const std::string& s) {
+  const std::size_t digits = s.size() - (!s.empty() && s[0] == '-' ? 1 : 0);
+  return digits > 0 && digits < 19 &&
+         std::all_of(s.end() - static_cast<std::ptrdiff_t>(digits), s.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+}
 
 // Largest N: per-rank counts of packed diagnostics (8 doubles per particle) are MPI ints.
 constexpr std::uint64_t kMaxParticles = std::uint64_t{1} << 28;
@@ -113,6 +128,7 @@ nbody::NbodyOptions validate(const NbodyText& t) {
                      " frames requested; at most " + std::to_string(kMaxFrames) +
                      " (raise --snapshot-every)");
   }
+  if (!t.units.empty()) o.units = nbody::unit_system(t.units, "--units").name;
   if (t.restart == "auto") {
     if (t.checkpoint.empty()) {
       throw UsageError("--restart auto: needs --checkpoint PATH (the checkpoint to continue from "
@@ -126,7 +142,8 @@ nbody::NbodyOptions validate(const NbodyText& t) {
         {&t.ic, "--ic"},     {&t.particles, "--particles"},   {&t.seed, "--seed"},
         {&t.G, "--G"},       {&t.softening, "--softening"}, {&t.integrator, "--integrator"},
         {&t.dt, "--dt"},     {&t.eta, "--eta"},               {&t.dt_max, "--dt-max"},
-        {&t.dt_min, "--dt-min"}, {&t.snapshot_dt, "--snapshot-dt"}};
+        {&t.dt_min, "--dt-min"}, {&t.snapshot_dt, "--snapshot-dt"}, {&t.w0, "--w0"},
+        {&t.ic_frame, "--ic-frame"}};
     for (const auto& [value, name] : fixed) {
       if (!value->empty()) {
         throw UsageError(std::string(name) + ": taken from the checkpoint with --restart");
@@ -143,26 +160,63 @@ nbody::NbodyOptions validate(const NbodyText& t) {
     std::string ic = t.ic.empty() ? "plummer" : t.ic;
     std::string lower = ic;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == "uniform" || lower == "plummer") ic = lower;  // kinds in any case
-    if (ic != "uniform" && ic != "plummer" && !std::filesystem::exists(ic) &&
-        ic.find_first_of("./") == std::string::npos) {
-      const std::string kind = closest(lower, {"uniform", "plummer"});
+    if (lower == "uniform" || lower == "plummer" || lower == "king") ic = lower;  // any case
+    // FILE:FRAME unless the whole text names an existing file (names may contain ':').
+    const std::size_t colon = ic.rfind(':');
+    std::string frame_text;
+    if (!std::filesystem::exists(ic) && colon != std::string::npos && colon > 0 &&
+        is_frame_number(ic.substr(colon + 1))) {
+      frame_text = ic.substr(colon + 1);
+      ic = ic.substr(0, colon);
+    }
+    const bool kind = ic == "uniform" || ic == "plummer" || ic == "king";
+    if (!kind && !std::filesystem::exists(ic) && ic.find_first_of("./") == std::string::npos) {
+      const std::string near = closest(lower, {"uniform", "plummer", "king"});
       throw UsageError("--ic: '" + t.ic + "' is neither a file nor a kind of initial conditions" +
-                       (kind.empty() ? std::string(" (uniform, plummer)") : "; did you mean " + kind + "?"));
+                       (near.empty() ? std::string(" (uniform, plummer, king)")
+                                     : "; did you mean " + near + "?"));
     }
     if (ic == "uniform") {
       o.source = nbody::Source::uniform;
     } else if (ic == "plummer") {
       o.source = nbody::Source::plummer;
+    } else if (ic == "king") {
+      o.source = nbody::Source::king;
     } else {
       o.source = nbody::Source::file;
       o.path = ic;
       if (!t.particles.empty()) throw UsageError("--particles: N comes from the file " + ic);
       if (!t.seed.empty()) throw UsageError("--seed: not used with the file " + ic);
     }
+    if (!t.ic_frame.empty()) {
+      if (o.source != nbody::Source::file) {
+        throw UsageError("--ic-frame: only with --ic FILE.h5 (an earlier nbody output)");
+      }
+      if (!frame_text.empty()) {
+        throw UsageError("--ic-frame: the frame is already given in --ic " + t.ic);
+      }
+      if (!is_frame_number(t.ic_frame)) {
+        throw UsageError("--ic-frame: '" + t.ic_frame + "' is not a frame number (0, 1, ... or "
+                         "-1 for the last)");
+      }
+      frame_text = t.ic_frame;
+    }
+    if (!frame_text.empty()) o.ic_frame = std::stoll(frame_text);
+    if (!t.w0.empty()) {
+      if (o.source != nbody::Source::king) throw UsageError("--w0: only with --ic king");
+      o.w0 = parse_real(t.w0, "--w0", true);
+      if (!(o.w0 >= nbody::king_w0_min && o.w0 <= nbody::king_w0_max)) {
+        char range[120];
+        std::snprintf(range, sizeof range, "--w0: %s is outside %g..%g (the King model's "
+                      "dimensionless central potential)", t.w0.c_str(), nbody::king_w0_min,
+                      nbody::king_w0_max);
+        throw UsageError(range);
+      }
+    }
     if (!t.particles.empty()) o.particles = parse_count(t.particles, "--particles", kMaxParticles);
     if (!t.seed.empty()) o.seed = parse_seed(t.seed);
     if (!t.G.empty()) o.gravity.G = parse_real(t.G, "--G", true);
+    if (t.G.empty()) o.gravity.G = nbody::unit_system(o.units, "--units").G;
     if (!t.softening.empty()) {
       o.gravity.softening = parse_real(t.softening, "--softening", false);
       if (o.gravity.softening < 0) throw UsageError("--softening: must be >= 0");
@@ -212,10 +266,14 @@ io::RunOptions record(const nbody::NbodyOptions& o, const NbodyText& t) {
     if (o.source == nbody::Source::file) {
       r.set("ic", o.path);
       r.set("ic_absolute", absolute(o.path));
+      if (o.ic_frame) r.set("ic_frame", *o.ic_frame);
     } else {
-      r.set("ic", std::string(o.source == nbody::Source::uniform ? "uniform" : "plummer"));
+      r.set("ic", std::string(o.source == nbody::Source::uniform ? "uniform"
+                              : o.source == nbody::Source::king  ? "king"
+                                                                 : "plummer"));
       r.set("particles", o.particles);
       r.set("seed", o.seed);
+      if (o.source == nbody::Source::king) r.set("w0", o.w0);
     }
     r.set("G", o.gravity.G);
     r.set("softening", o.gravity.softening);
@@ -231,6 +289,7 @@ io::RunOptions record(const nbody::NbodyOptions& o, const NbodyText& t) {
     }
     if (o.restart_auto) r.set("restart", std::string("auto"));
   }
+  r.set("units", o.units);
   if (o.t_end > 0) {
     r.set("t_end", o.t_end);
   } else {
@@ -255,6 +314,9 @@ Subcommand make_nbody_command(CLI::App& app) {
       "  mpiexec -n 2 rankwise nbody --ic plummer --particles 4096 --steps 1000 --dt 1e-3\n"
       "  rankwise nbody --ic uniform --particles 1000 --integrator rk4 --softening 0.05\n"
       "  rankwise nbody --ic kepler.h5 --softening 0 --dt 1e-3 --steps 10000 --snapshot-every 100\n"
+      "  rankwise nbody --ic king --w0 9 --particles 4096 --units astro -o king.h5\n"
+      "  rankwise nbody --ic king.h5:-1 --steps 200 -o later.h5\n"
+      "  rankwise nbody --ic stars.csv --softening 0.001\n"
       "  rankwise nbody --particles 8192 --steps 500 --checkpoint ck.h5 --checkpoint-every 100\n"
       "  mpiexec -n 4 rankwise nbody --restart ck.h5 --steps 1000 -o continued.h5\n"
       "  rankwise nbody --integrator hermite -N 512 --softening 0 --t-end 2 --snapshot-dt 0.25\n"
@@ -262,12 +324,24 @@ Subcommand make_nbody_command(CLI::App& app) {
       "A signal (SIGTERM, SIGINT, SIGUSR1/2) or the time limit (--time-limit, Slurm, PBS)\n"
       "checkpoints, keeps the frames so far (completed = 0) and exits 75; --restart auto\n"
       "continues to the same final output as an uninterrupted run.\n"
-      "Output: /nbody/{time,positions,velocities,masses,energy,...} plus an XDMF sidecar\n"
+      "Output: /nbody/{time,positions,velocities,masses,energy,virial_ratio,\n"
+      "lagrangian_radii,core_radius,...} plus an XDMF sidecar\n"
       "(run.h5 -> run.xdmf) that ParaView and VisIt open directly. See docs/nbody.md.");
-  sub->add_option("--ic", text->ic, "uniform | plummer | FILE.h5 (default plummer)");
+  sub->add_option("--ic", text->ic,
+                  "uniform | plummer | king | FILE.h5 | FILE.csv | RUN.h5[:FRAME] (default "
+                  "plummer); RUN.h5: a frame of an earlier nbody output (default the last, "
+                  "-1, -2, ... from the end)");
+  sub->add_option("--ic-frame", text->ic_frame,
+                  "Frame of the nbody output given to --ic (same as --ic RUN.h5:FRAME)");
+  sub->add_option("--w0", text->w0,
+                  "King model's dimensionless central potential W0, 0.1..16 (default 6; "
+                  "with --ic king)");
+  sub->add_option("--units", text->units,
+                  "nbody | si (m, kg, s) | astro (pc, M_sun, Myr): labels the numbers and sets "
+                  "the default G (default nbody)");
   sub->add_option("-N,--particles", text->particles, "Particles for generated ICs (default 1000)");
   sub->add_option("--seed", text->seed, "Seed of generated ICs (default 42)");
-  sub->add_option("--G", text->G, "Gravitational constant (default 1)");
+  sub->add_option("--G", text->G, "Gravitational constant (default 1, or that of --units)");
   sub->add_option("--softening", text->softening,
                   "Plummer softening length eps >= 0 (default 0.01)");
   sub->add_option("--integrator", text->integrator,

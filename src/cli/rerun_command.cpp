@@ -234,7 +234,7 @@ std::vector<std::string> rebuild_command(const io::RunOptions& options, const st
     std::string text = text_of(value);
     if (d == "nbody" && name == "restart" && text == "auto") continue;
     if (d == "nbody" && (name == "restart" || (name == "ic" && text != "plummer" &&
-                                               text != "uniform"))) {
+                                               text != "uniform" && text != "king"))) {
       text = resolve_input(options, name, file);
     }
     std::string flag = "--" + name;

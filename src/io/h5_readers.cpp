@@ -130,6 +130,8 @@ Axes axes_of(const std::string& path, const std::vector<hsize_t>& shape) {
   } else if (group == "/nbody") {
     if (rank == 3) a.names = {"frame", "particle", "xyz"};
     else if (rank == 1 && name == "masses") a.names = {"particle"};
+    else if (rank == 1 && name == "mass_fraction") a.names = {"mass_fraction"};
+    else if (rank == 2 && name == "lagrangian_radii") a.names = {"frame", "mass_fraction"};
     else if (rank == 2 && shape[1] == 3) a.names = {"frame", "xyz"};
     else if (rank == 1) a.names = {"frame"};
   } else if (starts_with(group, "/nbody/frames/")) {

@@ -8,6 +8,7 @@
 
 #include "rankwise/errors.hpp"
 #include "rankwise/io/h5.hpp"
+#include "rankwise/nbody/king.hpp"
 
 namespace rankwise::nbody {
 namespace {
@@ -101,6 +102,60 @@ Bodies plummer_sphere(std::uint64_t n, std::uint64_t seed, double G) {
       p = 0.1 * s.next();
     } while (p > q * q * std::pow(1.0 - q * q, 3.5));
     const double v = q * std::sqrt(2.0) * std::pow(1.0 + r * r, -0.25);
+    isotropic(s, v * speed, b.vx[i], b.vy[i], b.vz[i]);
+    b.m[i] = 1.0 / static_cast<double>(n);
+  }
+  for (auto* v : {&b.x, &b.y, &b.z, &b.vx, &b.vy, &b.vz}) to_centre_of_mass(*v, b.m);
+  return b;
+}
+
+namespace {
+
+// q^2 (exp(W (1 - q^2)) - 1): the speed distribution at potential W, q = v / v_escape.
+double king_speed_density(double q, double w) { return q * q * std::expm1(w * (1.0 - q * q)); }
+
+// Its maximum over 0 < q < 1 (one peak): golden-section search.
+double king_speed_peak(double w) {
+  double a = 0, b = 1;
+  const double g = (std::sqrt(5.0) - 1.0) / 2.0;
+  for (int k = 0; k < 60; ++k) {
+    const double c = b - g * (b - a), d = a + g * (b - a);
+    if (king_speed_density(c, w) < king_speed_density(d, w)) {
+      a = c;
+    } else {
+      b = d;
+    }
+  }
+  return king_speed_density(0.5 * (a + b), w);
+}
+
+}  // namespace
+
+Bodies king_sphere(std::uint64_t n, std::uint64_t seed, double w0, double G) {
+  const KingProfile model = king_profile(w0);
+  // King units (G = sigma = r0 = 1) to Henon units: M = 1, virial radius M^2 / (2 |W|) = 1.
+  const double virial_radius =
+      model.total_mass * model.total_mass / (2.0 * std::fabs(model.potential_energy));
+  const double length = 1.0 / virial_radius;
+  const double speed = std::sqrt(G * virial_radius / model.total_mass);
+  Bodies b;
+  b.resize(n);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    ParticleStream s(seed, i);
+    const double r = model.radius_of_mass(s.next());
+    isotropic(s, r * length, b.x[i], b.y[i], b.z[i]);
+    // Rejection from f(E) ~ exp(-E / sigma^2) - 1 at this radius: speeds below escape.
+    const double w = model.potential_at(r);
+    double v = 0;
+    if (w > 0) {
+      const double envelope = 1.0001 * king_speed_peak(w);
+      double q = 0, p = 0;
+      do {
+        q = s.next();
+        p = envelope * s.next();
+      } while (p > king_speed_density(q, w));
+      v = q * std::sqrt(2.0 * w);
+    }
     isotropic(s, v * speed, b.vx[i], b.vy[i], b.vz[i]);
     b.m[i] = 1.0 / static_cast<double>(n);
   }

@@ -16,9 +16,11 @@
 #include "rankwise/nbody/hermite.hpp"
 #include "rankwise/nbody/initial_conditions.hpp"
 #include "rankwise/nbody/resume.hpp"
+#include "rankwise/nbody/structure.hpp"
 #include "rankwise/io/output_path.hpp"
 #include "rankwise/process/shutdown.hpp"
 #include "rankwise/nbody/trajectory.hpp"
+#include "rankwise/nbody/units.hpp"
 #include "rankwise/nbody/xdmf.hpp"
 
 namespace rankwise::nbody {
@@ -66,14 +68,22 @@ void hermite_steps(const Checkpoint& c, NbodyOptions& o) {
   o.dt = c.dt;
 }
 
+// How the initial state was made (the /nbody attributes ic, source, ic_frame, seed, w0).
+struct Origin {
+  std::string kind;          // uniform, plummer, king, file, csv, frame, restart
+  std::int64_t frame = -1;   // kind frame: the frame taken
+  std::string source;        // the --ic file (kinds file, csv, frame)
+};
+
 // collective: the state to start from, identical on every rank.
-Checkpoint initial_state(NbodyOptions& o, const parallel::Comm& comm) {
+Checkpoint initial_state(NbodyOptions& o, const parallel::Comm& comm, Origin& origin) {
   if (o.source == Source::restart) {
     comm.agreed([&] {
       if (comm.is_root()) io::check_regular_file(o.path, "--restart");
     });
     Checkpoint c = load_checkpoint(o.path, comm);
     hermite_steps(c, o);
+    origin.kind = "restart";
     if (c.step >= o.steps) {
       throw CollectiveError("--steps: the checkpoint '" + o.path + "' is at step " +
                                 std::to_string(c.step) + "; ask for more steps than that",
@@ -87,17 +97,46 @@ Checkpoint initial_state(NbodyOptions& o, const parallel::Comm& comm) {
   c.gravity = o.gravity;
   c.hermite = o.hermite;
   if (o.source == Source::file) {
+    std::vector<std::uint64_t> read{0, 0};  // kind (0 file, 1 csv, 2 frame), frame
     comm.agreed([&] {
       if (comm.is_root()) io::check_regular_file(o.path, "--ic");
-      if (comm.is_root()) c.bodies = read_initial_conditions(o.path);
+      if (!comm.is_root()) return;
+      InitialFile f = read_initial_file(o.path, o.ic_frame);
+      c.bodies = std::move(f.bodies);
+      read = {f.kind == "csv" ? 1u : f.kind == "frame" ? 2u : 0u, f.frame};
     });
     broadcast(c.bodies, comm);
+    comm.broadcast(read);
+    origin.kind = read[0] == 1 ? "csv" : read[0] == 2 ? "frame" : "file";
+    origin.source = o.path;
+    if (read[0] == 2) origin.frame = static_cast<std::int64_t>(read[1]);
   } else {
     // Generated on every rank (O(N)); particle i depends only on (seed, i).
     c.bodies = o.source == Source::uniform ? uniform_cube(o.particles, o.seed)
+               : o.source == Source::king  ? king_sphere(o.particles, o.seed, o.w0, o.gravity.G)
                                            : plummer_sphere(o.particles, o.seed, o.gravity.G);
+    origin.kind = o.source == Source::uniform ? "uniform"
+                  : o.source == Source::king  ? "king"
+                                              : "plummer";
   }
   return c;
+}
+
+// collective: /nbody attributes saying how the initial state was made and in which units.
+void describe(io::Group& g, const NbodyOptions& o, const Origin& origin) {
+  g.attribute("ic", origin.kind);
+  if (!origin.source.empty()) g.attribute("source", origin.source);
+  if (origin.kind == "frame") g.attribute("ic_frame", origin.frame);
+  if (origin.kind == "uniform" || origin.kind == "plummer" || origin.kind == "king") {
+    g.attribute("seed", o.seed);
+  }
+  if (origin.kind == "king") g.attribute("w0", o.w0);
+  const UnitSystem u = unit_system(o.units, "--units");
+  g.attribute("units", u.name);
+  g.attribute("length_unit", u.length);
+  g.attribute("mass_unit", u.mass);
+  g.attribute("time_unit", u.time);
+  g.attribute("velocity_unit", u.velocity);
 }
 
 // This rank's rows of the start state.
@@ -250,7 +289,9 @@ Outcome integrate(const NbodyOptions& o, const Checkpoint& start,
   std::size_t next_frame = 0;
   auto snapshot = [&](std::uint64_t step) {
     prepare(state, force, true);
-    const Diagnostics d = gravity.diagnostics(state);
+    Diagnostics d = gravity.diagnostics(state);
+    d.structure = measure_structure(comm, state, start.bodies.m, gravity.own(), d.centre_of_mass,
+                                    run.threads(), run.timer());
     auto scope = run.timer().scope(Phase::write);
     const double t = static_cast<double>(step) * start.dt;
     trajectory.write_frame(next_frame++, t, state, d);
@@ -525,9 +566,11 @@ int run(const NbodyOptions& options, driver::Run& run) {
     }
   }
   Checkpoint start;
+  Origin origin;
   {
     auto scope = run.timer().scope(Phase::read);
-    const bool generated = o.source == Source::uniform || o.source == Source::plummer;
+    const bool generated =
+        o.source == Source::uniform || o.source == Source::plummer || o.source == Source::king;
     if (generated) check_fits(o.particles, comm);
     bool loaded = false;
     if (o.restart_auto && o.source == Source::restart) {
@@ -551,13 +594,33 @@ int run(const NbodyOptions& options, driver::Run& run) {
         differs(true, o.hermite.shared == start.hermite.shared, "--shared-step");
       }
       loaded = start.step < o.steps;
+      // A continued run describes the initial conditions its command line names.
+      origin.kind = options.source == Source::uniform ? "uniform"
+                    : options.source == Source::king  ? "king"
+                    : options.source == Source::file  ? "file"
+                                                      : "plummer";
+      if (options.source == Source::file) {
+        std::vector<std::uint64_t> kind{0, 0};  // 0 file, 1 csv, 2 frame; frame
+        comm.agreed([&] {
+          if (!comm.is_root()) return;
+          try {
+            const InitialFile f = describe_initial_file(options.path, o.ic_frame);
+            kind = {f.kind == "csv" ? 1u : f.kind == "frame" ? 2u : 0u, f.frame};
+          } catch (const Error&) {  // the file is gone: described as a file
+          }
+        });
+        comm.broadcast(kind);
+        origin.kind = kind[0] == 1 ? "csv" : kind[0] == 2 ? "frame" : "file";
+        origin.source = options.path;
+        if (kind[0] == 2) origin.frame = static_cast<std::int64_t>(kind[1]);
+      }
       if (!loaded && complete_output(run.options().output, o.steps, comm)) {
         run.say("nothing to do: '" + run.options().output + "' is complete (step " +
                 std::to_string(o.steps) + ", checkpoint '" + o.path + "')");
         return 0;
       }
     }
-    if (!loaded) start = initial_state(o, comm);
+    if (!loaded) start = initial_state(o, comm, origin);
     if (!generated) check_fits(start.bodies.size(), comm);
   }
   const std::uint64_t n = start.bodies.size();
@@ -618,6 +681,8 @@ int run(const NbodyOptions& options, driver::Run& run) {
     io::Group root = run.open_output();
     out = integrate(o, start, carried, checkpoint, gravity, hermite ? &*hermite : nullptr, state,
                     root, run);
+    io::Group g = root.open_group("nbody");
+    describe(g, o, origin);
   }
   run.close_output();
   {

@@ -38,7 +38,10 @@ bool complete_output(const std::string& path, std::uint64_t steps, const paralle
 std::optional<CarriedFrames> stopped_output(const ResumeCheck& check, const parallel::Comm& comm) {
   CarriedFrames c;
   c.path = check.output;
-  std::vector<double> packed;  // time, kinetic, potential, momentum (3), centre (3) per frame
+  // Per frame: time, kinetic, potential, momentum (3), centre (3), Lagrangian radii (3), core
+  // radius, density centre (3).
+  constexpr std::size_t kPacked = 16;
+  std::vector<double> packed;
   std::vector<std::uint64_t> header(2, 0);  // first_step, count
   bool found = false;
   comm.agreed([&] {
@@ -72,11 +75,20 @@ std::optional<CarriedFrames> stopped_output(const ResumeCheck& check, const para
     const auto potential = g.open_dataset("potential_energy").read<double>();
     const auto momentum = g.open_dataset("momentum").read<double>();
     const auto centre = g.open_dataset("center_of_mass").read<double>();
+    // Structure of each frame (NaN in outputs written before these datasets existed).
+    auto optional = [&](const std::string& name, std::size_t per_frame) {
+      return g.exists(name) ? g.open_dataset(name).read<double>()
+                            : std::vector<double>(per_frame * time.size(), Structure::unset);
+    };
+    const auto lagrangian = optional("lagrangian_radii", 3);
+    const auto core = optional("core_radius", 1);
+    const auto density_centre = optional("density_center", 3);
     const auto frames = frame_steps(static_cast<std::uint64_t>(first), check.steps,
                                     check.snapshot_every);
     const std::uint64_t stored = time.size();
     if (kinetic.size() != stored || potential.size() != stored || momentum.size() != 3 * stored ||
-        centre.size() != 3 * stored || stored > frames.size() ||
+        centre.size() != 3 * stored || lagrangian.size() != 3 * stored ||
+        core.size() != stored || density_centre.size() != 3 * stored || stored > frames.size() ||
         g.open_dataset("positions").dims()[0] < stored) {
       other("its datasets do not match each other");
     }
@@ -86,7 +98,10 @@ std::optional<CarriedFrames> stopped_output(const ResumeCheck& check, const para
     for (std::uint64_t k = 0; k < count; ++k) {
       packed.insert(packed.end(), {time[k], kinetic[k], potential[k], momentum[3 * k],
                                    momentum[3 * k + 1], momentum[3 * k + 2], centre[3 * k],
-                                   centre[3 * k + 1], centre[3 * k + 2]});
+                                   centre[3 * k + 1], centre[3 * k + 2], lagrangian[3 * k],
+                                   lagrangian[3 * k + 1], lagrangian[3 * k + 2], core[k],
+                                   density_centre[3 * k], density_centre[3 * k + 1],
+                                   density_centre[3 * k + 2]});
     }
     found = true;
   });
@@ -96,13 +111,16 @@ std::optional<CarriedFrames> stopped_output(const ResumeCheck& check, const para
   c.first_step = header[0];
   c.count = header[1];
   for (std::uint64_t k = 0; k < c.count; ++k) {
-    const double* p = packed.data() + 9 * k;
+    const double* p = packed.data() + kPacked * k;
     c.time.push_back(p[0]);
     Diagnostics d;
     d.kinetic = p[1];
     d.potential = p[2];
     d.momentum = {p[3], p[4], p[5]};
     d.centre_of_mass = {p[6], p[7], p[8]};
+    d.structure.lagrangian_radii = {p[9], p[10], p[11]};
+    d.structure.core_radius = p[12];
+    d.structure.density_centre = {p[13], p[14], p[15]};
     c.diagnostics.push_back(d);
   }
   return c;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "rankwise/nbody/structure.hpp"
+
 namespace rankwise::nbody {
 namespace {
 
@@ -50,6 +52,11 @@ void TrajectoryWriter::write_frame_rows(std::uint64_t frame, double time,
   total_.push_back(d.total());
   momentum_.insert(momentum_.end(), d.momentum.begin(), d.momentum.end());
   centre_.insert(centre_.end(), d.centre_of_mass.begin(), d.centre_of_mass.end());
+  virial_.push_back(d.virial_ratio());
+  const Structure& s = d.structure;
+  lagrangian_.insert(lagrangian_.end(), s.lagrangian_radii.begin(), s.lagrangian_radii.end());
+  core_.push_back(s.core_radius);
+  density_centre_.insert(density_centre_.end(), s.density_centre.begin(), s.density_centre.end());
 }
 
 void TrajectoryWriter::finish(std::span<const double> masses) {
@@ -64,6 +71,12 @@ void TrajectoryWriter::finish(std::span<const double> masses) {
   group_.write_root<double>("potential_energy", potential_, {f});
   group_.write_root<double>("momentum", momentum_, {f, 3});
   group_.write_root<double>("center_of_mass", centre_, {f, 3});
+  group_.write_root<double>("virial_ratio", virial_, {f});
+  group_.write_root<double>("lagrangian_radii", lagrangian_, {f, lagrangian_fractions.size()});
+  group_.write_root<double>("mass_fraction", lagrangian_fractions,
+                            {lagrangian_fractions.size()});
+  group_.write_root<double>("core_radius", core_, {f});
+  group_.write_root<double>("density_center", density_centre_, {f, 3});
   group_.write_root<double>("masses", masses, {n_});
   // The particle index 0..N-1 (the particle axis's dimension scale, and the sidecar's vertex
   // list), and one view per frame for readers that cannot select a frame (xdmf.cpp).

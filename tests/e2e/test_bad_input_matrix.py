@@ -66,6 +66,28 @@ def make_checkpoint(path):
     path.with_name("ck-run.xdmf").unlink()
 
 
+def nbody_output(path, frames=3, stored=None, n=4, completed=1, with_time=True):
+    """An nbody output as rankwise writes it (the datasets --ic RUN.h5:FRAME reads): `frames`
+    planned frames of which `stored` were written (a stopped run keeps fewer)."""
+    stored = frames if stored is None else stored
+    with h5py.File(path, "w") as f:
+        f.attrs["rankwise_format"] = 1
+        g = f.create_group("nbody")
+        g.attrs["completed"] = completed
+        g["positions"] = np.arange(frames * n * 3, dtype=float).reshape(frames, n, 3)
+        g["velocities"] = np.zeros((frames, n, 3))
+        g["masses"] = np.ones(n)
+        if with_time:
+            g["time"] = np.arange(stored, dtype=float)
+
+
+def write_csv(path, text):
+    Path(path).write_text(text)
+
+
+CSV_HEADER = "x,y,z,vx,vy,vz,m\n"
+
+
 def make_output(path):
     """A valid output file of the real binary (pi series, 1000 terms), for `rankwise rerun`."""
     r = run(["pi", "--terms", 1000, "-q", "-o", path], timeout=60)
@@ -322,7 +344,8 @@ CASES = [
     *[Case(f"nbody --restart with {o}", ["nbody", "--restart", "{in}/good-ck.h5", o, v,
                                          "--steps", "5"], USAGE, o)
       for o, v in (("--dt", "0.1"), ("--G", "2"), ("--softening", "0.1"), ("--integrator", "rk4"),
-                   ("--particles", "4"), ("--seed", "3"), ("--ic", "uniform"))],
+                   ("--particles", "4"), ("--seed", "3"), ("--ic", "uniform"), ("--w0", "5"),
+                   ("--ic-frame", "1"))],
     Case("nbody --restart not enough steps", ["nbody", "--restart", "{in}/good-ck.h5", "--steps", "2"],
          USAGE, "--steps"),
     Case("nbody unknown option", ["nbody", "--bogus", "1"], USAGE, "--bogus"),
@@ -376,6 +399,62 @@ CASES = [
          setup=lambda d: write_ic(d / "ic.h5", np.eye(3), np.zeros((3, 3)), [1, -1, 1])),
     Case("ic huge declared size", ["nbody", "--ic", "{in}/huge.h5"], FAILURE, "huge.h5",
          setup=lambda d: huge_declared_ic(d / "huge.h5")),
+    # --- nbody CSV, frames of an earlier output, King models, units --------------------------------
+    Case("ic csv not a number", ["nbody", "--ic", "{in}/b.csv"], FAILURE, "b.csv' line 3, column 3 (z)",
+         setup=lambda d: write_csv(d / "b.csv", CSV_HEADER + "0,0,0,0,0,0,1\n1,2,abc,0,0,0,1\n")),
+    Case("ic csv column count", ["nbody", "--ic", "{in}/b.csv"], FAILURE, "line 2: 6 columns",
+         setup=lambda d: write_csv(d / "b.csv", CSV_HEADER + "0,0,0,0,0,1\n")),
+    Case("ic csv negative mass", ["nbody", "--ic", "{in}/b.csv"], FAILURE, "line 2, column 7 (m): negative",
+         setup=lambda d: write_csv(d / "b.csv", CSV_HEADER + "0,0,0,0,0,0,-1\n")),
+    Case("ic csv nan", ["nbody", "--ic", "{in}/b.csv"], FAILURE, "line 3, column 4 (vx)",
+         setup=lambda d: write_csv(d / "b.csv", "# comment\n" + CSV_HEADER + "0,0,0,nan,0,0,1\n")),
+    Case("ic csv huge", ["nbody", "--ic", "{in}/b.csv"], FAILURE, "column 1 (x)",
+         setup=lambda d: write_csv(d / "b.csv", CSV_HEADER + HUGE + ",0,0,0,0,0,1\n")),
+    Case("ic csv empty", ["nbody", "--ic", "{in}/b.csv"], FAILURE, "b.csv': empty file",
+         setup=lambda d: write_csv(d / "b.csv", "")),
+    Case("ic csv no header", ["nbody", "--ic", "{in}/b.csv"], FAILURE, "line 1: no header",
+         setup=lambda d: write_csv(d / "b.csv", "0,0,0,0,0,0,1\n")),
+    Case("ic csv wrong header", ["nbody", "--ic", "{in}/b.csv"], FAILURE, "line 1: the header",
+         setup=lambda d: write_csv(d / "b.csv", "x,y,z,u,v,w,m\n0,0,0,0,0,0,1\n")),
+    Case("ic csv header twice", ["nbody", "--ic", "{in}/b.csv"], FAILURE, "named twice",
+         setup=lambda d: write_csv(d / "b.csv", "x,x,z,vx,vy,vz,m\n0,0,0,0,0,0,1\n")),
+    Case("ic csv header only", ["nbody", "--ic", "{in}/b.csv"], FAILURE, "no particles",
+         setup=lambda d: write_csv(d / "b.csv", CSV_HEADER)),
+    Case("ic csv with a frame", ["nbody", "--ic", "{in}/b.csv:1"], FAILURE, "no frames",
+         setup=lambda d: write_csv(d / "b.csv", CSV_HEADER + "0,0,0,0,0,0,1\n")),
+    Case("ic csv missing", ["nbody", "--ic", "{in}/absent.csv"], FAILURE, "absent.csv"),
+    Case("ic frame out of range", ["nbody", "--ic", "{in}/run.h5:3"], FAILURE, "frame 3 out of range",
+         setup=lambda d: nbody_output(d / "run.h5")),
+    Case("ic frame from end out of range", ["nbody", "--ic", "{in}/run.h5:-4"], FAILURE, "frame -4",
+         setup=lambda d: nbody_output(d / "run.h5")),
+    Case("ic frame --ic-frame out of range", ["nbody", "--ic", "{in}/run.h5", "--ic-frame", "9"],
+         FAILURE, "frame 9", setup=lambda d: nbody_output(d / "run.h5")),
+    Case("ic frame not kept by a stopped run", ["nbody", "--ic", "{in}/run.h5:2"], FAILURE,
+         "stopped run", setup=lambda d: nbody_output(d / "run.h5", stored=2, completed=0)),
+    Case("ic frame of a killed run", ["nbody", "--ic", "{in}/run.h5"], FAILURE, "incomplete",
+         setup=lambda d: nbody_output(d / "run.h5", with_time=False)),
+    Case("ic frame of another driver", ["nbody", "--ic", "{in}/good-run.h5:0"], FAILURE, "rankwise pi"),
+    Case("ic output of another driver", ["nbody", "--ic", "{in}/good-run.h5"], FAILURE, "rankwise pi"),
+    Case("ic is a checkpoint", ["nbody", "--ic", "{in}/good-ck.h5"], FAILURE, "checkpoint"),
+    Case("ic frame of an IC file", ["nbody", "--ic", "{in}/ic.h5:1"], FAILURE, "has no frames",
+         setup=lambda d: good_ic(d / "ic.h5")),
+    Case("ic frame missing file", ["nbody", "--ic", "{in}/absent.h5:2"], FAILURE, "absent.h5"),
+    Case("nbody --ic-frame text", ["nbody", "--ic", "{in}/run.h5", "--ic-frame", "last"], USAGE,
+         "--ic-frame", setup=lambda d: nbody_output(d / "run.h5")),
+    Case("nbody --ic-frame empty", ["nbody", "--ic", "{in}/run.h5", "--ic-frame", ""], USAGE,
+         "--ic-frame", setup=lambda d: nbody_output(d / "run.h5")),
+    Case("nbody --ic-frame twice", ["nbody", "--ic", "{in}/run.h5:1", "--ic-frame", "1"], USAGE,
+         "--ic-frame", setup=lambda d: nbody_output(d / "run.h5")),
+    Case("nbody --ic-frame with plummer", ["nbody", "--ic-frame", "1"], USAGE, "--ic-frame"),
+    Case("nbody --ic kind misspelt", ["nbody", "--ic", "kng"], USAGE, "king"),
+    *real_cases("nbody", "--w0", True, ["--ic", "king", *SMALL_NBODY]),
+    Case("nbody --w0 above 16", ["nbody", "--ic", "king", "--w0", "16.5"], USAGE, "--w0"),
+    Case("nbody --w0 below 0.1", ["nbody", "--ic", "king", "--w0", "0.05"], USAGE, "--w0"),
+    Case("nbody --w0 without king", ["nbody", "--w0", "5"], USAGE, "--w0"),
+    Case("nbody --w0 with a file", ["nbody", "--ic", "{in}/ic.h5", "--w0", "5"], USAGE, "--w0",
+         setup=lambda d: good_ic(d / "ic.h5")),
+    Case("nbody --units unknown", ["nbody", "--units", "cgs"], USAGE, "--units"),
+    Case("nbody --units empty", ["nbody", "--units", ""], USAGE, "--units"),
     # --- nbody checkpoints -------------------------------------------------------------------------
     Case("ck missing", ["nbody", "--restart", "{in}/absent.h5", "--steps", "5"], FAILURE, "absent.h5"),
     Case("ck empty", ["nbody", "--restart", "{in}/empty.h5", "--steps", "5"], FAILURE, "empty.h5",

@@ -92,6 +92,14 @@ def provide(name, directory, sub, used):
         for extra in directory.iterdir():
             if extra.name != "ck.h5":
                 extra.unlink()
+    elif name == "stars.csv":
+        target.write_text("x,y,z,vx,vy,vz,m\n" + "".join(
+            f"{math.cos(k)},{math.sin(k)},{0.1 * k},0,0,0,0.1\n" for k in range(10)))
+    elif name.startswith("king.h5:"):  # a frame of an earlier output
+        r = run(["nbody", "--ic", "king", "--particles", 64, "--steps", 10, "-q", "-o", "king.h5"],
+                cwd=directory, timeout=300)
+        assert r.returncode == 0, r.stderr
+        (directory / "king.xdmf").unlink()
     elif name == "parcels_utm.shp":
         r = run(["polygons", "--generate", "20", "--crs", "projected", "--vertices", "16",
                  "--write-shapefile", target, "-q", "-o", directory / "gen.h5"], timeout=60)
@@ -132,7 +140,7 @@ def inputs(words):
     out = []
     sub = words[0]
     for i, w in enumerate(words):
-        if w in ("--ic", "--restart") and words[i + 1] not in ("plummer", "uniform", "auto"):
+        if w in ("--ic", "--restart") and words[i + 1] not in ("plummer", "uniform", "king", "auto"):
             out.append(words[i + 1])
     if sub == "polygons" and len(words) > 1 and not words[1].startswith("-"):
         out.append(words[1])

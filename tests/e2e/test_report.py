@@ -63,7 +63,8 @@ def test_report_makes_every_plot(outputs, tmp_path):
         for study in ("strong", "weak"):
             png_ok(out / f"scaling-{driver}-{study}.png")
             png_ok(out / f"phases-{driver}-{study}.png")
-    for name in ("pi-error-sweep", "nbody-nb", "polygons-poly", "phases-sweep", "phases-nb", "phases-poly"):
+    for name in ("pi-error-sweep", "nbody-nb", "nbody-structure-nb", "polygons-poly", "phases-sweep",
+                 "phases-nb", "phases-poly"):
         png_ok(out / f"{name}.png")
     md = (out / "report.md").read_text()
     for png in out.glob("*.png"):
@@ -114,8 +115,8 @@ def test_report_formats(outputs, tmp_path, fmt):
     r = report([outputs / "study" / "pi-strong", outputs / "sweep.h5", outputs / "nb.h5",
                 outputs / "poly.h5", "-o", out, "--format", fmt])
     assert r.returncode == 0, r.stdout + r.stderr
-    names = ["scaling-pi-strong", "phases-pi-strong", "pi-error-sweep", "nbody-nb", "polygons-poly",
-             "phases-sweep", "phases-nb", "phases-poly"]
+    names = ["scaling-pi-strong", "phases-pi-strong", "pi-error-sweep", "nbody-nb",
+             "nbody-structure-nb", "polygons-poly", "phases-sweep", "phases-nb", "phases-poly"]
     md = (out / "report.md").read_text()
     for name in names:
         path = out / f"{name}.{fmt}"

@@ -132,6 +132,38 @@ def test_nbody_plummer_with_seed_reruns_bitwise_across_ranks_and_threads(tmp_pat
     assert (tmp_path / "nb.rerun.xdmf").exists()
 
 
+def test_nbody_king_in_astro_units_reruns_bitwise_and_stores_its_model(tmp_path):
+    out = tmp_path / "king.h5"
+    r = run(["nbody", "--ic", "king", "--w0", 7.5, "--particles", 80, "--seed", 5, "--steps", 20,
+             "--units", "astro", "-o", out, "-q"], ranks=2, timeout=120)
+    assert r.returncode == 0, r.stderr
+    o = options(out, "nbody")
+    assert o["ic"] == "king" and o["w0"] == 7.5 and o["seed"] == 5 and o["units"] == "astro"
+    assert o["G"] == 4.498502151469554e-3  # the unit system's, stored as the effective value
+    with h5py.File(out) as f:
+        a = f["nbody"].attrs
+        assert a["ic"] == "king" and a["w0"] == 7.5 and a["seed"] == 5 and a["length_unit"] == "pc"
+    r2 = rerun_check(out, 1, ["--threads", "2"])
+    assert_all_identical(r2, "nbody", 10)
+    for name in ("positions", "lagrangian_radii", "core_radius", "virial_ratio"):
+        assert f"check /nbody/{name} " in r2.stdout
+
+
+def test_nbody_frame_of_an_output_reruns_bitwise(tmp_path):
+    first = tmp_path / "first.h5"
+    r = run(["nbody", "--particles", 40, "--steps", 20, "--snapshot-every", 5, "-o", first, "-q"],
+            timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "later.h5"
+    r = run(["nbody", "--ic", f"{first}:-2", "--steps", 10, "-o", out, "-q"], ranks=2, timeout=120)
+    assert r.returncode == 0, r.stderr
+    o = options(out, "nbody")
+    assert o["ic"] == str(first) and o["ic_frame"] == -2
+    with h5py.File(out) as f:
+        assert f["nbody"].attrs["ic"] == "frame" and f["nbody"].attrs["ic_frame"] == 3
+    assert_all_identical(rerun_check(out, 1), "nbody", 10)
+
+
 def write_ic(path, n=24):
     rng = np.random.default_rng(5)
     with h5py.File(path, "w") as f:

@@ -1,6 +1,7 @@
 #pragma once
 /// `rankwise nbody`: direct-summation gravity, HDF5 trajectory, checkpoint and restart.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "rankwise/driver/run.hpp"
@@ -10,7 +11,7 @@
 namespace rankwise::nbody {
 
 /// Where the initial state comes from.
-enum class Source { uniform, plummer, file, restart };
+enum class Source { uniform, plummer, file, restart, king };
 
 /// Validated options of `rankwise nbody`.
 struct NbodyOptions {
@@ -18,6 +19,9 @@ struct NbodyOptions {
   std::string path;                    ///< IC file (Source::file) or checkpoint (restart)
   std::uint64_t particles = 1000;      ///< generated ICs only
   std::uint64_t seed = 42;
+  double w0 = 6.0;                     ///< Source::king: dimensionless central potential
+  std::optional<std::int64_t> ic_frame;  ///< Source::file, an nbody output: frame (< 0: from end)
+  std::string units = "nbody";         ///< unit system (nbody/units.hpp): labels and default G
   Gravity gravity;                     ///< ignored on restart (taken from the checkpoint)
   Integrator integrator = Integrator::leapfrog;
   double dt = 1e-3;                    ///< hermite: the snapshot interval (--snapshot-dt)

@@ -30,7 +30,8 @@ class TrajectoryWriter {
                         std::span<const double> velocities, const Diagnostics& d);
   /// Frames written so far.
   [[nodiscard]] std::uint64_t frames_written() const noexcept { return time_.size(); }
-  /// collective: times, energies, momentum, centre of mass, masses; then closes datasets. A
+  /// collective: times, energies, momentum, centre of mass, virial ratio, Lagrangian radii,
+  /// core radius and density centre, masses; then closes datasets. A
   /// trajectory that stopped early is cut to the frames written.
   void finish(std::span<const double> masses);
   /// The group, for attributes.
@@ -42,6 +43,7 @@ class TrajectoryWriter {
   io::Group group_;
   io::Dataset positions_, velocities_;
   std::vector<double> time_, kinetic_, potential_, total_, momentum_, centre_;
+  std::vector<double> virial_, lagrangian_, core_, density_centre_;
 };
 
 }  // namespace rankwise::nbody

@@ -226,3 +226,16 @@ def test_missing_modules_without_site_packages(outputs, tmp_path):
                         str(tmp_path / "r")], capture_output=True, text=True, timeout=120)
     assert r.returncode == 1, r.stdout + r.stderr
     assert r.stderr.splitlines() == [MISSING + sys.executable], r.stderr
+
+
+def test_hermite_run_is_described_by_time_and_work(tmp_path):
+    assert run(["nbody", "--integrator", "hermite", "--particles", "128", "--t-end", "0.5",
+                "--snapshot-dt", "0.125", "-q", "-o", tmp_path / "h.h5"]).returncode == 0
+    out = tmp_path / "report"
+    r = subprocess.run([sys.executable, str(REPORT), str(tmp_path / "h.h5"), "-o", str(out)],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+    png_ok(out / "nbody-h.png")
+    png_ok(out / "nbody-structure-h.png")
+    md = (out / "report.md").read_text()
+    assert "128 particles, hermite to t = 0.5 (η 0.02, " in md and " block steps): relative energy error" in md, md

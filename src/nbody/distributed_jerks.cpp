@@ -22,8 +22,9 @@ void add_to_limbs(const std::vector<double>& partials, std::size_t count, std::s
       const double top = exponents[k * kC + c];
       if (top == window_sum::no_exponent || top >= window_sum::non_finite) continue;
       double* sum = limbs.data() + (k * kC + c) * window_sum::limbs;
+      const window_sum::Scale scale = window_sum::scale_for(static_cast<int>(top));
       for (std::size_t s = 0; s < slabs; ++s) {
-        window_sum::add(partials[(k * slabs + s) * kC + c], static_cast<int>(top), sum);
+        window_sum::add(partials[(k * slabs + s) * kC + c], scale, sum);
       }
     }
   }

@@ -3,7 +3,9 @@
 /// below a common top exponent, limbs are summed as integers (exactly, in doubles), and the
 /// total is rounded once. The result depends only on the set of terms, not on their order
 /// or grouping, so partial sums made on any number of ranks reduce to the same bits.
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstddef>
 #include <limits>
 
@@ -17,26 +19,41 @@ inline constexpr double no_exponent = -1e6;
 /// Marks a non-finite term: the sum is NaN.
 inline constexpr double non_finite = 1e6;
 
-/// The exponent e of `v` with |v| < 2^e, or a marker.
+/// The exponent e of `v` with |v| < 2^e (as std::frexp gives it), or a marker.
 [[nodiscard]] inline double exponent(double v) {
+  const auto biased = static_cast<int>((std::bit_cast<std::uint64_t>(v) >> 52) & 0x7ff);
+  if (biased == 0x7ff) return non_finite;
+  if (biased != 0) return biased - 1022;  // normal numbers: read off the bits
   if (v == 0) return no_exponent;
-  if (!std::isfinite(v)) return non_finite;
   int e = 0;
-  (void)std::frexp(v, &e);
+  (void)std::frexp(v, &e);  // subnormal
   return e;
 }
 
-/// Add `v` (|v| < 2^top) to the limbs at `sum` (limb k in units of 2^(top - 32 (k + 1))).
-/// Bits below 2^(top - 96) are dropped (truncated toward zero), the same way everywhere.
-/// Exact while fewer than 2^20 terms meet in one limb.
-inline void add(double v, int top, double* sum) {
-  double s = std::ldexp(v, 32 - top);  // |s| < 2^32
+/// The factors that scale a term to limb units for top exponent `top`: 2^(32 - top) as two
+/// powers of two, each in range for any top a double has.
+struct Scale {
+  double a, b;
+};
+[[nodiscard]] inline Scale scale_for(int top) {
+  const int shift = 32 - top;
+  return {std::ldexp(1.0, shift / 2), std::ldexp(1.0, shift - shift / 2)};
+}
+
+/// Add `v` (|v| < 2^top, `scale` = scale_for(top)) to the limbs at `sum` (limb k in units of
+/// 2^(top - 32 (k + 1))). Bits below 2^(top - 96) are dropped (truncated toward zero), the same
+/// way everywhere. Exact while fewer than 2^20 terms meet in one limb.
+inline void add(double v, Scale scale, double* sum) {
+  double s = v * scale.a * scale.b;  // exact: powers of two; |s| < 2^32
   for (std::size_t k = 0; k < limbs; ++k) {
-    const double whole = std::trunc(s);
+    const auto whole = static_cast<double>(static_cast<std::int64_t>(s));  // truncates
     sum[k] += whole;
-    s = std::ldexp(s - whole, 32);  // exact: the fraction has at most 53 bits
+    s = (s - whole) * 0x1p32;  // exact: the fraction has at most 53 bits
   }
 }
+
+/// add() for one term with its own top exponent (tests and one-off sums).
+inline void add(double v, int top, double* sum) { add(v, scale_for(top), sum); }
 
 /// The total of the limbs at `sum` for top exponent `top_marker` (as from exponent()).
 [[nodiscard]] inline double value(const double* sum, double top_marker) {

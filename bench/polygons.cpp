@@ -4,7 +4,9 @@
 //   mpiexec -n P bench_polygons scatter [vertices]     flat MPI_Scatterv vs Boost serialized
 #include <algorithm>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -32,13 +34,24 @@ double best_of(int repeats, const auto& f) {
   return best;
 }
 
+// FNV-1a over the bits of the doubles.
+std::uint64_t fnv1a(const std::vector<double>& v, std::uint64_t h = 14695981039346656037ull) {
+  for (double d : v) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &d, sizeof bits);
+    for (int k = 0; k < 8; ++k) h = (h ^ ((bits >> (8 * k)) & 0xff)) * 1099511628211ull;
+  }
+  return h;
+}
+
 void kernels(std::uint64_t vertices) {
   const auto geo = generate(vertices / 64, 1, Crs::geographic, 64);
   const auto proj = generate(vertices / 64, 1, Crs::projected, 64);
   const double vg = static_cast<double>(geo.polygons.vertices());
   const double vp = static_cast<double>(proj.polygons.vertices());
-  const double tg = best_of(3, [&] { (void)measure(geo.polygons, AreaMode::geodesic, 1); });
-  const double tp = best_of(5, [&] { (void)measure(proj.polygons, AreaMode::planar, 1); });
+  Measurements mg, mp;
+  const double tg = best_of(3, [&] { mg = measure(geo.polygons, AreaMode::geodesic, 1); });
+  const double tp = best_of(5, [&] { mp = measure(proj.polygons, AreaMode::planar, 1); });
   double sink = 0;
   const double tk = best_of(5, [&] {
     for (std::uint64_t r = 0; r < proj.polygons.records(); ++r) sink += planar_area(proj.polygons, r).area;
@@ -49,6 +62,11 @@ void kernels(std::uint64_t vertices) {
               "(with per-polygon timing)\n", vp, tp, vp / tp / 1e6);
   std::printf("planar    kernel   : %.0f vertices in %.4f s = %.1f M vertices/s per core "
               "(checksum %.6g)\n", vp, tk, vp / tk / 1e6, sink);
+  // The results' bits, to compare builds (e.g. compilers): geodesic areas and perimeters,
+  // planar areas.
+  std::printf("results_hash geodesic %016llx planar %016llx\n",
+              static_cast<unsigned long long>(fnv1a(mg.area_m2, fnv1a(mg.perimeter_m))),
+              static_cast<unsigned long long>(fnv1a(mp.area_planar)));
 }
 
 void file(const std::string& path, const std::string& mode_name) {

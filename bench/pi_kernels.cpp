@@ -1,9 +1,12 @@
-// Per-core throughput of the pi kernels (one process, one thread), median of repeats:
+// Per-core throughput of the pi kernels (one process, one thread), median of repeats, per CPU
+// second (wall seconds before 2026-11-29; the same on a quiet machine):
 //   series at full accuracy (SIMD chunk kernel + exact accumulation), terms/s
 //   a plain scalar C loop (naive double sum, for scale), terms/s
 //   Monte Carlo (vectorised Philox4x32-10), samples/s
 // Usage: bench_pi_kernels [series_terms=2e9] [mc_samples=4e8] [repeats=5]
 // BENCH_TARGET=AVX2 (or SSE4, ...) measures that Highway target on a CPU that has better ones.
+#include <time.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdint>
@@ -22,13 +25,21 @@
 using namespace rankwise;
 
 namespace {
+// CPU seconds of this process: one thread, so on a shared machine this is the time the kernel
+// really ran (wall time also counts what the scheduler gave to other jobs).
+double cpu_now() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
 template <class F>
 double median_seconds(int repeats, F&& f) {
   std::vector<double> t;
   for (int r = 0; r < repeats; ++r) {
-    const double t0 = timing::now();
+    const double t0 = cpu_now();
     f();
-    t.push_back(timing::now() - t0);
+    t.push_back(cpu_now() - t0);
   }
   std::sort(t.begin(), t.end());
   return t[t.size() / 2];

@@ -14,7 +14,7 @@ OUT=$(mktemp)
 trap 'rm -f "$OUT"' EXIT
 lscpu | grep "Model name"
 best=$("${DIR[gcc]}/bench_pi_kernels" 1e6 1e6 1 | awk '/simd_target/ {print $2}')
-for r in $(seq "$ROUNDS"); do
+for _ in $(seq "$ROUNDS"); do
   for t in "$best" AVX2; do
     for c in gcc clang; do
       BENCH_TARGET=$t "${DIR[$c]}/bench_pi_kernels" "${SERIES_N:-1e9}" "${MC_N:-2e8}" 3 |

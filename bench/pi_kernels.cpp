@@ -1,12 +1,17 @@
-// Per-core throughput of the pi kernels (one process, one thread), median of repeats:
+// Per-core throughput of the pi kernels (one process, one thread), median of repeats, per CPU
+// second (wall seconds before 2026-11-29; the same on a quiet machine):
 //   series at full accuracy (SIMD chunk kernel + exact accumulation), terms/s
 //   a plain scalar C loop (naive double sum, for scale), terms/s
 //   Monte Carlo (vectorised Philox4x32-10), samples/s
 // Usage: bench_pi_kernels [series_terms=2e9] [mc_samples=4e8] [repeats=5]
 // BENCH_TARGET=AVX2 (or SSE4, ...) measures that Highway target on a CPU that has better ones.
+#include <time.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -20,20 +25,36 @@
 using namespace rankwise;
 
 namespace {
+// CPU seconds of this process: one thread, so on a shared machine this is the time the kernel
+// really ran (wall time also counts what the scheduler gave to other jobs).
+double cpu_now() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
 template <class F>
 double median_seconds(int repeats, F&& f) {
   std::vector<double> t;
   for (int r = 0; r < repeats; ++r) {
-    const double t0 = timing::now();
+    const double t0 = cpu_now();
     f();
-    t.push_back(timing::now() - t0);
+    t.push_back(cpu_now() - t0);
   }
   std::sort(t.begin(), t.end());
   return t[t.size() / 2];
 }
 
+#if defined(__clang__)
+#define BENCH_NOINLINE __attribute__((noinline))  // clang has no noipa
+#else
+#define BENCH_NOINLINE __attribute__((noipa))
+#endif
+
 // The loop a C programmer writes first: one accumulator, one division per term.
-__attribute__((noipa)) double scalar_loop(std::uint64_t n) {
+BENCH_NOINLINE double scalar_loop(std::uint64_t n) {
+  // A side effect, so that clang cannot treat the call as pure and hoist it out of the timing.
+  asm volatile("" ::: "memory");
   const double h = 1.0 / static_cast<double>(n);
   double sum = 0.0;
   for (std::uint64_t i = 1; i <= n; ++i) {
@@ -75,8 +96,25 @@ int main(int argc, char** argv) {
 
   std::uint64_t hits = 0;
   const double tm = median_seconds(repeats, [&] { hits = pi::montecarlo_hits(1, {0, samples}, 1); });
-  std::printf("montecarlo_philox     N=%.3g  %.3f G samples/s  (estimate %.6f)\n",
+  std::printf("montecarlo_philox     N=%.3g  %.3f G samples/s  (estimate %.6f, %llu hits)\n",
               static_cast<double>(samples), static_cast<double>(samples) / tm / 1e9,
-              4.0 * static_cast<double>(hits) / static_cast<double>(samples));
+              4.0 * static_cast<double>(hits) / static_cast<double>(samples),
+              static_cast<unsigned long long>(hits));
+
+  // The bits of the first chunk sums (hi, lo) of the series, to compare builds (compilers).
+  std::uint64_t h = 14695981039346656037ull;
+  const std::uint64_t chunks = std::min<std::uint64_t>(pi::series_chunks(terms), 4096);
+  for (std::uint64_t c = 0; c < chunks; ++c) {
+    double parts[2];
+    pi::series_chunk_sum(terms, c, parts[0], parts[1]);
+    for (double d : parts) {
+      std::uint64_t bits;
+      std::memcpy(&bits, &d, sizeof bits);
+      for (int k = 0; k < 8; ++k) h = (h ^ ((bits >> (8 * k)) & 0xff)) * 1099511628211ull;
+    }
+  }
+  std::printf("series_chunk_hash     N=%.3g  first %llu chunks  %016llx\n",
+              static_cast<double>(terms), static_cast<unsigned long long>(chunks),
+              static_cast<unsigned long long>(h));
   return 0;
 }

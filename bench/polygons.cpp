@@ -1,10 +1,15 @@
 // Benchmarks of `rankwise polygons` (figures for docs/performance.md):
 //   bench_polygons kernels [vertices]        geodesic and planar rates on one core, in memory
+//                                            (per CPU second, best of repeats)
 //   bench_polygons file F.shp [geodesic|planar|both]   one core, reading included
 //   mpiexec -n P bench_polygons scatter [vertices]     flat MPI_Scatterv vs Boost serialized
+#include <time.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -22,14 +27,33 @@ using namespace rankwise::polygons;
 
 namespace {
 
+// CPU seconds of this process: one thread, so on a shared machine this is the time the kernel
+// really ran (wall time also counts what the scheduler gave to other jobs).
+double cpu_now() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// Best CPU time of `repeats` calls of f (one thread).
 double best_of(int repeats, const auto& f) {
   double best = 1e300;
   for (int i = 0; i < repeats; ++i) {
-    const double t0 = timing::now();
+    const double t0 = cpu_now();
     f();
-    best = std::min(best, timing::now() - t0);
+    best = std::min(best, cpu_now() - t0);
   }
   return best;
+}
+
+// FNV-1a over the bits of the doubles.
+std::uint64_t fnv1a(const std::vector<double>& v, std::uint64_t h = 14695981039346656037ull) {
+  for (double d : v) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &d, sizeof bits);
+    for (int k = 0; k < 8; ++k) h = (h ^ ((bits >> (8 * k)) & 0xff)) * 1099511628211ull;
+  }
+  return h;
 }
 
 void kernels(std::uint64_t vertices) {
@@ -37,8 +61,9 @@ void kernels(std::uint64_t vertices) {
   const auto proj = generate(vertices / 64, 1, Crs::projected, 64);
   const double vg = static_cast<double>(geo.polygons.vertices());
   const double vp = static_cast<double>(proj.polygons.vertices());
-  const double tg = best_of(3, [&] { (void)measure(geo.polygons, AreaMode::geodesic, 1); });
-  const double tp = best_of(5, [&] { (void)measure(proj.polygons, AreaMode::planar, 1); });
+  Measurements mg, mp;
+  const double tg = best_of(3, [&] { mg = measure(geo.polygons, AreaMode::geodesic, 1); });
+  const double tp = best_of(5, [&] { mp = measure(proj.polygons, AreaMode::planar, 1); });
   double sink = 0;
   const double tk = best_of(5, [&] {
     for (std::uint64_t r = 0; r < proj.polygons.records(); ++r) sink += planar_area(proj.polygons, r).area;
@@ -49,6 +74,11 @@ void kernels(std::uint64_t vertices) {
               "(with per-polygon timing)\n", vp, tp, vp / tp / 1e6);
   std::printf("planar    kernel   : %.0f vertices in %.4f s = %.1f M vertices/s per core "
               "(checksum %.6g)\n", vp, tk, vp / tk / 1e6, sink);
+  // The results' bits, to compare builds (e.g. compilers): geodesic areas and perimeters,
+  // planar areas.
+  std::printf("results_hash geodesic %016llx planar %016llx\n",
+              static_cast<unsigned long long>(fnv1a(mg.area_m2, fnv1a(mg.perimeter_m))),
+              static_cast<unsigned long long>(fnv1a(mp.area_planar)));
 }
 
 void file(const std::string& path, const std::string& mode_name) {

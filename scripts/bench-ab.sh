@@ -11,7 +11,8 @@ shift 2
 declare -A runs
 for _ in $(seq "$rounds"); do
   for bin in "$@"; do
-    # "... 1 thread: 1.222 G interactions/s per CPU second": best of 5 evaluations
+    # "... 1 thread: 1.222 G interactions/s per CPU second": median of 5 evaluations (best of 5
+    # before 2026-11-29)
     runs[$bin]+="$("$bin" "$n" 5 | awk '/1 thread/ {print $(NF-5)}') "
   done
 done

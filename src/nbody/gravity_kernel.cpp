@@ -33,6 +33,11 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 constexpr std::size_t kBlock = Sources::source_block;
 constexpr std::size_t kDividerLanes = 8;
+// Software pipelining of blocks (see Blocks) is kept for 256-bit vectors (shaped on Zen 3;
+// on Zen 5 the AVX2 hand kernel of bench/ gains 14 % from it too). With AVX-512, two vectors
+// per block, block after block is 15-18 % faster on Zen 5 (bench_nbody_kernel,
+// docs/performance.md). Same operations in the same order per lane: the same bits.
+constexpr bool kPipelineBlocks = HWY_MAX_BYTES <= 32;
 
 // kTargets targets at once share each load of sources and give the out-of-order core
 // independent dependency chains (the inverse square root is a long chain).
@@ -181,11 +186,20 @@ class TargetGroup {
     Back(g);
   }
 
-  // Unmasked blocks [b0, b1), software-pipelined: the divides and square roots of block b+1
-  // are issued before block b is finished, so their long latency overlaps useful work.
+  // Unmasked blocks [b0, b1), software-pipelined where kPipelineBlocks: the divides and square
+  // roots of block b+1 are issued before block b is finished, so their long latency overlaps
+  // useful work.
   HWY_INLINE void Blocks(const double* x, const double* y, const double* z, const double* m,
                          std::size_t b0, std::size_t b1, std::size_t n) {
     if (b0 >= b1) return;
+    if constexpr (!kPipelineBlocks) {
+      for (std::size_t b = b0; b < b1; ++b) {
+        Staged g;
+        Front<false>(x, y, z, m, b * kBlock, n, g);
+        Back(g);
+      }
+      return;
+    }
     Staged g[2];
     Front<false>(x, y, z, m, b0 * kBlock, n, g[0]);
     for (std::size_t b = b0 + 1; b < b1; ++b) {

@@ -110,6 +110,12 @@ fi
 
 step "find_package(rankwise) from tests/install"
 configure=(cmake -S "$SRC/tests/install" -B "$TMP/downstream" -DCMAKE_BUILD_TYPE=Release)
+# The compiler of the build: librankwise_core.a holds OpenMP code compiled for that compiler's
+# runtime (clang's libomp is not GCC's libgomp), so a downstream project links it with the same.
+for lang in C CXX; do
+  compiler=$(sed -n "s/^CMAKE_${lang}_COMPILER:[A-Z]*=//p" "$BUILD/CMakeCache.txt")
+  [ -z "$compiler" ] || configure+=("-DCMAKE_${lang}_COMPILER=$compiler")
+done
 if [ -x "$LMOD" ]; then  # as a user would: module load, then plain cmake
   eval "$(env -i HOME="$TMP" PATH="$PATH" MODULEPATH="$PREFIX/share/modulefiles" "$LMOD" bash load rankwise)"
 else

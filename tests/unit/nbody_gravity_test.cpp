@@ -278,9 +278,11 @@ TEST(NbodyGravity, ProgressCallbackReportsTargetsAndChangesNothing) {
                     seen.push_back(finished);
                   });
     EXPECT_FALSE(other_thread);
-    ASSERT_FALSE(seen.empty());
+    // With 2 threads the calling thread may finish no chunk at all (dynamic schedule; on a
+    // loaded machine the other thread can take all 32 while it waits to run), so no report.
+    if (threads == 1) ASSERT_FALSE(seen.empty());
     EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
-    EXPECT_LE(seen.back(), s.size());
+    if (!seen.empty()) EXPECT_LE(seen.back(), s.size());
     if (threads == 1) EXPECT_EQ(seen.back(), s.size());
     EXPECT_EQ(r.ax, plain.ax);
     EXPECT_EQ(r.ay, plain.ay);

@@ -63,8 +63,8 @@ HWY_INLINE void Slab(const JerkSources& s, std::size_t i, std::size_t j0, double
       r2 = hn::IfThenElse(valid, r2, one);  // any finite r^2 > 0
       m = hn::IfThenElseZero(valid, m);
     }
-    const V rinv = hn::Div(one, hn::Sqrt(r2));
-    const V rinv2 = hn::Mul(rinv, rinv);
+    const V rinv2 = hn::Div(one, r2);  // correctly rounded, and one multiply fewer than rinv^2
+    const V rinv = hn::Sqrt(rinv2);
     const V mr3 = hn::Mul(hn::Mul(m, rinv), rinv2);
     const V rv = hn::MulAdd(dx, dvx, hn::MulAdd(dy, dvy, hn::Mul(dz, dvz)));
     const V alpha = hn::Mul(hn::Mul(three, rv), rinv2);

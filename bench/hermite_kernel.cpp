@@ -20,6 +20,7 @@
 
 #include <hwy/targets.h>
 
+#include "bench_support.hpp"
 #include "rankwise/nbody/gravity.hpp"
 #include "rankwise/nbody/hermite_kernel.hpp"
 #include "rankwise/simd/target.hpp"
@@ -27,11 +28,8 @@
 using namespace rankwise;
 
 namespace {
-double cpu_now() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
+using bench::cpu_now;
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -41,17 +39,7 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   const std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 8192;
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
-  if (const char* want = std::getenv("BENCH_TARGET")) {
-    std::int64_t chosen = 0;
-    for (std::int64_t t = hwy::SupportedTargets(); t != 0; t &= t - 1) {
-      if (std::string(hwy::TargetName(t & -t)) == want) chosen = t & -t;
-    }
-    if (chosen == 0) {
-      std::fprintf(stderr, "bench_hermite_kernel: BENCH_TARGET=%s is not supported here\n", want);
-      return 2;
-    }
-    hwy::SetSupportedTargetsForTest(chosen);
-  }
+  bench::select_target("bench_hermite_kernel");
   std::uint64_t state = 12345;
   auto uniform = [&] {
     state = state * 6364136223846793005ull + 1442695040888963407ull;

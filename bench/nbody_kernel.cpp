@@ -27,6 +27,7 @@
 #include <hwy/targets.h>
 
 #include "bench/nbody_hand_kernel.hpp"
+#include "bench_support.hpp"
 #include "rankwise/nbody/gravity.hpp"
 #include "rankwise/simd/target.hpp"
 #include "rankwise/timing/phase_timer.hpp"
@@ -41,13 +42,7 @@ void gravity_targets(const double* x, const double* y, const double* z, const do
 using namespace rankwise;
 
 namespace {
-// CPU seconds of this process: on a shared machine wall time also counts time the scheduler
-// gave to other processes; for one thread, CPU time is the time the kernel really ran.
-double cpu_now() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
+using bench::cpu_now;
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -247,20 +242,6 @@ int accuracy() {
   return 0;
 }
 
-void select_target() {
-  const char* want = std::getenv("BENCH_TARGET");
-  if (want == nullptr) return;
-  std::int64_t chosen = 0;
-  for (std::int64_t t = hwy::SupportedTargets(); t != 0; t &= t - 1) {
-    if (std::string(hwy::TargetName(t & -t)) == want) chosen = t & -t;
-  }
-  if (chosen == 0) {
-    std::fprintf(stderr, "bench_nbody_kernel: BENCH_TARGET=%s is not supported here\n", want);
-    std::exit(2);
-  }
-  hwy::SetSupportedTargetsForTest(chosen);
-}
-
 int variants(std::size_t n, int rounds) {
   const std::string target = simd::dispatched_target();
   const auto& vs = is_avx512_target(target) ? avx512_variants() : avx2_variants();
@@ -289,7 +270,7 @@ int variants(std::size_t n, int rounds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  select_target();
+  bench::select_target("bench_nbody_kernel");
   if (argc > 1 && std::strcmp(argv[1], "accuracy") == 0) return accuracy();
   if (argc > 1 && std::strcmp(argv[1], "variants") == 0) {
     return variants(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 8192,

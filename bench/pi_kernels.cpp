@@ -17,6 +17,7 @@
 
 #include <hwy/targets.h>
 
+#include "bench_support.hpp"
 #include "rankwise/pi/montecarlo.hpp"
 #include "rankwise/pi/series.hpp"
 #include "rankwise/simd/target.hpp"
@@ -25,13 +26,7 @@
 using namespace rankwise;
 
 namespace {
-// CPU seconds of this process: one thread, so on a shared machine this is the time the kernel
-// really ran (wall time also counts what the scheduler gave to other jobs).
-double cpu_now() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
+using bench::cpu_now;
 
 template <class F>
 double median_seconds(int repeats, F&& f) {
@@ -69,17 +64,7 @@ int main(int argc, char** argv) {
   const auto terms = static_cast<std::uint64_t>(argc > 1 ? std::atof(argv[1]) : 2e9);
   const auto samples = static_cast<std::uint64_t>(argc > 2 ? std::atof(argv[2]) : 4e8);
   const int repeats = argc > 3 ? std::atoi(argv[3]) : 5;
-  if (const char* want = std::getenv("BENCH_TARGET")) {
-    std::int64_t chosen = 0;
-    for (std::int64_t t = hwy::SupportedTargets(); t != 0; t &= t - 1) {
-      if (std::string(hwy::TargetName(t & -t)) == want) chosen = t & -t;
-    }
-    if (chosen == 0) {
-      std::fprintf(stderr, "bench_pi_kernels: BENCH_TARGET=%s is not supported here\n", want);
-      return 2;
-    }
-    hwy::SetSupportedTargetsForTest(chosen);
-  }
+  bench::select_target("bench_pi_kernels");
   std::printf("simd_target %s\n", simd::dispatched_target().c_str());
 
   double estimate = 0;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "rankwise/parallel/comm.hpp"
 #include "rankwise/polygons/area.hpp"
 #include "rankwise/polygons/distribute.hpp"
@@ -27,13 +28,7 @@ using namespace rankwise::polygons;
 
 namespace {
 
-// CPU seconds of this process: one thread, so on a shared machine this is the time the kernel
-// really ran (wall time also counts what the scheduler gave to other jobs).
-double cpu_now() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
+using bench::cpu_now;
 
 // Best CPU time of `repeats` calls of f (one thread).
 double best_of(int repeats, const auto& f) {

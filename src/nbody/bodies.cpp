@@ -9,6 +9,22 @@ void Bodies::resize(std::size_t n) {
   for (auto* v : {&x, &y, &z, &vx, &vy, &vz, &m}) v->resize(n);
 }
 
+Bodies Bodies::from_rows(std::span<const double> positions, std::span<const double> velocities,
+                         std::span<const double> masses) {
+  Bodies b;
+  b.resize(masses.size());
+  for (std::size_t i = 0; i < masses.size(); ++i) {
+    b.x[i] = positions[3 * i];
+    b.y[i] = positions[3 * i + 1];
+    b.z[i] = positions[3 * i + 2];
+    b.vx[i] = velocities[3 * i];
+    b.vy[i] = velocities[3 * i + 1];
+    b.vz[i] = velocities[3 * i + 2];
+    b.m[i] = masses[i];
+  }
+  return b;
+}
+
 Bodies Bodies::rows(std::size_t begin, std::size_t end) const {
   Bodies out;
   auto take = [&](const std::vector<double>& v) {

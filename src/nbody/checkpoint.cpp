@@ -46,22 +46,14 @@ void write_checkpoint(const std::string& path, const parallel::Comm& comm,
       root.write_root<double>("masses", masses, {n});
       if (h.integrator == Integrator::hermite) {
         // The Hermite state of all N is on every rank: each writes its own rows.
+        using parallel::slice;
         auto rows = [&](const Vec3s& v) {
-          Vec3s mine;
-          for (auto [from, to] : {std::pair{&v.x, &mine.x}, {&v.y, &mine.y}, {&v.z, &mine.z}}) {
-            to->assign(from->begin() + static_cast<std::ptrdiff_t>(own.begin),
-                       from->begin() + static_cast<std::ptrdiff_t>(own.end));
-          }
-          return mine.interleaved();
+          return Vec3s{slice(v.x, own), slice(v.y, own), slice(v.z, own)}.interleaved();
         };
         root.write_rows<double>("accelerations", rows(h.acc), n, own.begin, 3);
         root.write_rows<double>("jerks", rows(h.jerk), n, own.begin, 3);
-        auto own_of = [&](const std::vector<double>& v) {
-          return std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(own.begin),
-                                     v.begin() + static_cast<std::ptrdiff_t>(own.end));
-        };
-        root.write_rows<double>("time_steps", own_of(h.time_steps), n, own.begin, 1);
-        root.write_rows<double>("particle_times", own_of(h.times), n, own.begin, 1);
+        root.write_rows<double>("time_steps", slice(h.time_steps, own), n, own.begin, 1);
+        root.write_rows<double>("particle_times", slice(h.times, own), n, own.begin, 1);
         root.attribute("dt_min_hits", h.dt_min_hits);
         root.attribute("eta", h.hermite.eta);
         root.attribute("eta_start", h.hermite.eta_start);

@@ -157,24 +157,13 @@ Bodies read_output_frame(const std::string& path, std::int64_t frame, std::uint6
   }
   const auto pos = positions.read_block<double>({frame_used, 0, 0}, {1, n, 3});
   const auto vel = g.open_dataset("velocities").read_block<double>({frame_used, 0, 0}, {1, n, 3});
-  Bodies b;
-  b.resize(n);
-  for (std::uint64_t i = 0; i < n; ++i) {
-    b.x[i] = pos[3 * i];
-    b.y[i] = pos[3 * i + 1];
-    b.z[i] = pos[3 * i + 2];
-    b.vx[i] = vel[3 * i];
-    b.vy[i] = vel[3 * i + 1];
-    b.vz[i] = vel[3 * i + 2];
-    b.m[i] = masses[i];
-  }
   for (double v : pos) {
     if (!std::isfinite(v)) throw InputError("'" + path + "': frame holds a non-finite position");
   }
   for (double v : vel) {
     if (!std::isfinite(v)) throw InputError("'" + path + "': frame holds a non-finite velocity");
   }
-  return b;
+  return Bodies::from_rows(pos, vel, masses);
 }
 
 InitialFile describe_initial_file(const std::string& path, std::optional<std::int64_t> frame) {

@@ -201,18 +201,7 @@ Bodies read_initial_conditions(const std::string& path) {
   for (double m : mass) {
     if (m < 0) throw InputError("'" + path + "': dataset 'masses' holds a negative mass");
   }
-  Bodies b;
-  b.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    b.x[i] = pos[3 * i];
-    b.y[i] = pos[3 * i + 1];
-    b.z[i] = pos[3 * i + 2];
-    b.vx[i] = vel[3 * i];
-    b.vy[i] = vel[3 * i + 1];
-    b.vz[i] = vel[3 * i + 2];
-    b.m[i] = mass[i];
-  }
-  return b;
+  return Bodies::from_rows(pos, vel, mass);
 }
 
 void write_initial_conditions(const std::string& path, const Bodies& b) {

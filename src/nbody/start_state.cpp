@@ -123,10 +123,7 @@ void describe(io::Group& g, const NbodyOptions& o, const Origin& origin) {
 // This rank's rows of the start state.
 State own_state(const Checkpoint& c, parallel::BlockRange own) {
   State s;
-  auto take = [&](const std::vector<double>& v) {
-    return std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(own.begin),
-                               v.begin() + static_cast<std::ptrdiff_t>(own.end));
-  };
+  auto take = [&](const std::vector<double>& v) { return parallel::slice(v, own); };
   s.pos = {take(c.bodies.x), take(c.bodies.y), take(c.bodies.z)};
   s.vel = {take(c.bodies.vx), take(c.bodies.vy), take(c.bodies.vz)};
   if (!c.acc.x.empty()) {
@@ -138,16 +135,10 @@ State own_state(const Checkpoint& c, parallel::BlockRange own) {
 
 // This rank's rows of the Hermite system's positions and velocities (synchronised).
 void own_rows(const Hermite& h, parallel::BlockRange own, State& s) {
-  auto take = [&](const std::vector<double>& v, std::vector<double>& to) {
-    to.assign(v.begin() + static_cast<std::ptrdiff_t>(own.begin),
-              v.begin() + static_cast<std::ptrdiff_t>(own.end));
-  };
-  take(h.positions().x, s.pos.x);
-  take(h.positions().y, s.pos.y);
-  take(h.positions().z, s.pos.z);
-  take(h.velocities().x, s.vel.x);
-  take(h.velocities().y, s.vel.y);
-  take(h.velocities().z, s.vel.z);
+  using parallel::slice;
+  s.pos = {slice(h.positions().x, own), slice(h.positions().y, own), slice(h.positions().z, own)};
+  s.vel = {slice(h.velocities().x, own), slice(h.velocities().y, own),
+           slice(h.velocities().z, own)};
   s.acc_valid = false;  // the diagnostics' own force evaluation, not Hermite's
   s.phi_valid = false;
 }

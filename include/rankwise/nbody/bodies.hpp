@@ -2,6 +2,7 @@
 /// Particles as structure-of-arrays, and the knobs of the gravity model.
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@ struct Bodies {
   [[nodiscard]] std::size_t size() const noexcept { return m.size(); }
   /// Resize every array to `n` particles.
   void resize(std::size_t n);
+  /// From positions and velocities as [n, 3] rows (the HDF5 layout) and n masses.
+  [[nodiscard]] static Bodies from_rows(std::span<const double> positions,
+                                        std::span<const double> velocities,
+                                        std::span<const double> masses);
   /// Rows [begin, end) as a new Bodies.
   [[nodiscard]] Bodies rows(std::size_t begin, std::size_t end) const;
 };

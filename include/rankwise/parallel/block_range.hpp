@@ -1,7 +1,9 @@
 #pragma once
 /// Pure block decomposition of n items over p parts (no MPI here).
 #include <cstdint>
+#include <cstddef>
 #include <stdexcept>
+#include <vector>
 
 namespace rankwise::parallel {
 
@@ -25,6 +27,13 @@ constexpr BlockRange block_range(std::uint64_t n, std::uint64_t part, std::uint6
   const std::uint64_t begin = part * base + (part < extra ? part : extra);
   const std::uint64_t size = base + (part < extra ? 1 : 0);
   return {begin, begin + size};
+}
+
+/// Items `r` of `v` (one rank's rows of an array every rank holds whole).
+template <class T>
+[[nodiscard]] std::vector<T> slice(const std::vector<T>& v, BlockRange r) {
+  return std::vector<T>(v.begin() + static_cast<std::ptrdiff_t>(r.begin),
+                        v.begin() + static_cast<std::ptrdiff_t>(r.end));
 }
 
 /// The part that owns item `index` under block_range(n, ·, parts).

@@ -2,6 +2,7 @@
 // and planar (shoelace) areas of records.
 #include "rankwise/polygons/area.hpp"
 #include "rankwise/errors.hpp"
+#include "planar_kernel.hpp"
 
 #include <GeographicLib/Accumulator.hpp>
 #include <GeographicLib/Geodesic.hpp>
@@ -19,23 +20,9 @@
 namespace rankwise::polygons {
 
 double planar_ring_area(std::span<const double> x, std::span<const double> y) {
-  const std::size_t n = x.size();
-  if (n < 3) return 0;
-  const double x0 = x[0];
-  const double y0 = y[0];
-  const double* px = x.data();
-  const double* py = y.data();
-  double twice = 0;
-  // Vertex 0 sits at the origin after the shift, so its two terms vanish; the closing edge
-  // (n-1 -> 0) vanishes likewise. The reduction is reassociated across SIMD lanes: planar
-  // areas may differ from a serial sum in the last bits (not across rank counts, since one
-  // record is always summed by one thread).
-  const std::size_t last = n - 1;
-#pragma omp simd reduction(+ : twice)
-  for (std::size_t i = 1; i < last; ++i) {
-    twice += (px[i] - x0) * (py[i + 1] - y0) - (px[i + 1] - x0) * (py[i] - y0);
-  }
-  return -0.5 * twice;  // counter-clockwise is positive in the shoelace formula
+  // The fixed-order SIMD sum (planar_kernel.hpp): the same bits on every CPU and compiler, and
+  // as the sum taken straight from a mapped .shp record.
+  return -0.5 * detail::shoelace_twice(x.data(), y.data(), x.size());  // clockwise positive
 }
 
 RecordArea planar_area(const PolygonSet& set, std::uint64_t r) {

@@ -301,6 +301,16 @@ void ShapefileReader::read(std::uint64_t first, std::uint64_t last, PolygonSet& 
   shp_->read(first, last, set);
 }
 
+void ShapefileReader::planar_areas(std::uint64_t first, std::uint64_t last,
+                                   std::span<double> area, std::span<std::uint64_t> vertices,
+                                   std::span<std::uint32_t> parts) const {
+  shp_->planar_areas(first, last, area, vertices, parts);
+}
+
+void ShapefileReader::prefault(std::uint64_t first, std::uint64_t last) const {
+  shp_->prefault(first, last);
+}
+
 Shapefile read_shapefile(const std::string& path, const std::string& name_field,
                          AssumedCrs assume) {
   ShapefileReader reader(path, name_field, assume);

@@ -3,6 +3,7 @@
 // byte-swaps and mallocs per record; at 10 M vertices that decoding cost more than the areas.
 // Here each record's x,y pairs are de-interleaved once, from the map into the flat arrays.
 #include "shp_records.hpp"
+#include "planar_kernel.hpp"
 
 #include <sys/mman.h>
 
@@ -70,18 +71,37 @@ struct Coordinate {
   friend bool operator==(Coordinate a, Coordinate b) noexcept { return a.p == b.p; }
 };
 
-class RecordReader {
+// Where one record's parts and points lie in the map, after checking them against its length.
+struct RecordLayout {
+  std::uint64_t parts = 0;   // 0 for a Null shape or a polygon without points
+  std::uint64_t points = 0;
+  const unsigned char* starts = nullptr;  // `parts` int32 ring starts, the first 0
+  const unsigned char* xy = nullptr;      // `points` interleaved (x, y) doubles
+
+  // Ring p's first vertex; ring_begin(parts) is `points`.
+  [[nodiscard]] std::uint64_t ring_begin(std::uint64_t p) const {
+    return p < parts ? static_cast<std::uint64_t>(little_endian(starts + 4 * p)) : points;
+  }
+};
+
+// Checks records of one .shp: their structure (parse) and coordinates (copy_points, or the
+// planar kernel's flag and then bad_vertex for the message).
+class RecordChecker {
  public:
-  RecordReader(const std::string& shp, int file_type, Crs crs, PolygonSet& set)
-      : shp_(shp), file_type_(file_type), set_(set),
+  RecordChecker(const std::string& shp, int file_type, Crs crs)
+      : shp_(shp), file_type_(file_type),
         max_x_(crs == Crs::geographic ? 540.0 : DBL_MAX),
         max_y_(crs == Crs::geographic ? 90.0 : DBL_MAX), geographic_(crs == Crs::geographic) {}
 
+  [[nodiscard]] double max_x() const noexcept { return max_x_; }
+  [[nodiscard]] double max_y() const noexcept { return max_y_; }
+
   // Record `i`: `content` holds its `length` bytes (after the 8-byte record header).
-  void read(std::uint64_t i, const unsigned char* content, std::uint64_t length) {
+  [[nodiscard]] RecordLayout parse(std::uint64_t i, const unsigned char* content,
+                                   std::uint64_t length) const {
     if (length < 4) fail(i, "content of " + std::to_string(length) + " bytes has no shape type");
     const int type = little_endian(content);
-    if (type == null_shape) return set_.end_record();
+    if (type == null_shape) return {};
     if (type != file_type_) {
       fail(i, "shape type " + std::to_string(type) + " differs from the file's " +
                   std::to_string(file_type_));
@@ -102,10 +122,9 @@ class RecordReader {
       fail(i, std::to_string(parts) + " parts and " + std::to_string(points) + " points need " +
                   std::to_string(need) + " bytes but the record has " + std::to_string(length));
     }
-    if (nv == 0) return set_.end_record();  // an empty polygon, as shapelib reads it
+    if (nv == 0) return {};  // an empty polygon, as shapelib reads it
     const unsigned char* starts = content + polygon_fixed_bytes;
     if (np < 1 || little_endian(starts) != 0) fail(i, "part indices do not start at vertex 0");
-    const std::uint64_t base = set_.x.size();
     // Ring starts strictly increase and stay below numPoints (as shapelib demands: no empty
     // rings), so every ring holds at least one vertex.
     for (std::uint64_t p = 1; p < np; ++p) {
@@ -119,13 +138,29 @@ class RecordReader {
                     ", not after part " + std::to_string(p - 1));
       }
     }
-    copy_points(i, starts + 4 * np, nv);
-    for (std::uint64_t p = 1; p <= np; ++p) {
-      set_.ring_start.push_back(p < np ? base + static_cast<std::uint64_t>(
-                                                    little_endian(starts + 4 * p))
-                                       : base + nv);
+    return {np, nv, starts, starts + 4 * np};
+  }
+
+  // Appends the record's vertices to `set` as rings of a new record.
+  void append(std::uint64_t i, const RecordLayout& r, PolygonSet& set) const {
+    if (r.points == 0) return set.end_record();
+    const std::uint64_t base = set.x.size();
+    copy_points(i, r.xy, r.points, set);
+    for (std::uint64_t p = 1; p <= r.parts; ++p) set.ring_start.push_back(base + r.ring_begin(p));
+    set.end_record();
+  }
+
+  // Record i's first vertex that fails the coordinate check, as the error.
+  [[noreturn]] void bad_vertex(std::uint64_t i, const unsigned char* xy, std::uint64_t n) const {
+    for (std::uint64_t v = 0; v < n; ++v) {
+      const double x = coordinate(xy + 16 * v);
+      const double y = coordinate(xy + 16 * v + 8);
+      if (std::fabs(x) <= max_x_ && std::fabs(y) <= max_y_) continue;
+      fail(i, "vertex " + std::to_string(v) + " (" + std::to_string(x) + ", " +
+                  std::to_string(y) + ") is not a valid " +
+                  (geographic_ ? "longitude/latitude" : "coordinate"));
     }
-    set_.end_record();
+    fail(i, "a coordinate is not valid");  // unreachable when called after a failed check
   }
 
  private:
@@ -133,15 +168,21 @@ class RecordReader {
     throw InputError(shp_ + ": record " + std::to_string(i) + ": " + what);
   }
 
+  static double coordinate(const unsigned char* p) {
+    double v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+
   // De-interleaves n (x, y) pairs into the flat arrays. insert() from an iterator writes the
   // fresh memory once (resize() would zero it first). One compare per coordinate checks
   // validity: |v| <= limit is false for NaN, and for infinities when the limit is DBL_MAX.
-  void copy_points(std::uint64_t i, const unsigned char* xy, std::uint64_t n) {
-    const std::uint64_t base = set_.x.size();
-    set_.x.insert(set_.x.end(), Coordinate{xy}, Coordinate{xy + 16 * n});
-    set_.y.insert(set_.y.end(), Coordinate{xy + 8}, Coordinate{xy + 8 + 16 * n});
-    const double* x = set_.x.data() + base;
-    const double* y = set_.y.data() + base;
+  void copy_points(std::uint64_t i, const unsigned char* xy, std::uint64_t n, PolygonSet& set) const {
+    const std::uint64_t base = set.x.size();
+    set.x.insert(set.x.end(), Coordinate{xy}, Coordinate{xy + 16 * n});
+    set.y.insert(set.y.end(), Coordinate{xy + 8}, Coordinate{xy + 8 + 16 * n});
+    const double* x = set.x.data() + base;
+    const double* y = set.y.data() + base;
     // For non-negative doubles the IEEE order is the unsigned order of the bits, and NaN's bits
     // exceed infinity's: |v| <= limit iff bits(|v|) <= bits(limit). limit - bits(|v|) then has
     // its top bit set exactly for a bad value; OR-ing those is integer SIMD (a floating compare
@@ -154,19 +195,11 @@ class RecordReader {
       bad |= (lx - (std::bit_cast<std::uint64_t>(x[v]) & magnitude)) |
              (ly - (std::bit_cast<std::uint64_t>(y[v]) & magnitude));
     }
-    bad >>= 63;
-    if (bad == 0) return;
-    for (std::uint64_t v = 0; v < n; ++v) {  // rare: find the first bad vertex for the message
-      if (std::fabs(x[v]) <= max_x_ && std::fabs(y[v]) <= max_y_) continue;
-      fail(i, "vertex " + std::to_string(v) + " (" + std::to_string(x[v]) + ", " +
-                  std::to_string(y[v]) + ") is not a valid " +
-                  (geographic_ ? "longitude/latitude" : "coordinate"));
-    }
+    if ((bad >> 63) != 0) bad_vertex(i, xy, n);
   }
 
   const std::string& shp_;
   int file_type_;
-  PolygonSet& set_;
   double max_x_;
   double max_y_;
   bool geographic_;
@@ -265,11 +298,40 @@ void ShpRecords::read(std::uint64_t first, std::uint64_t last, PolygonSet& set) 
     advise_huge_pages(set.y);
   }
   prefault(first, last);  // one bulk fault instead of one per page
-  RecordReader reader(shp_, shape_type_, crs_, set);
+  const RecordChecker checker(shp_, shape_type_, crs_);
   for (std::uint64_t i = first; i < last; ++i) {
     std::uint64_t length = 0;
     const unsigned char* c = content(i, length);
-    reader.read(i, c, length);
+    checker.append(i, checker.parse(i, c, length), set);
+  }
+}
+
+void ShpRecords::planar_areas(std::uint64_t first, std::uint64_t last, std::span<double> area,
+                              std::span<std::uint64_t> vertices,
+                              std::span<std::uint32_t> parts) const {
+  if (first > last || last > records_ || area.size() < last - first ||
+      vertices.size() < last - first || parts.size() < last - first) {
+    throw std::out_of_range("ShpRecords::planar_areas: bad range or result size");
+  }
+  const RecordChecker checker(shp_, shape_type_, crs_);
+  for (std::uint64_t i = first; i < last; ++i) {
+    std::uint64_t length = 0;
+    const unsigned char* c = content(i, length);
+    const RecordLayout r = checker.parse(i, c, length);
+    // As planar_area() on the record read into a set: ring areas (-0.5 * twice, clockwise
+    // positive) summed in ring order, then the magnitude. The kernel sums in the same order
+    // from the interleaved pairs, so the bits are the same.
+    double sum = 0;
+    bool bad = false;
+    for (std::uint64_t p = 0; p < r.parts; ++p) {
+      const std::uint64_t begin = r.ring_begin(p);
+      sum += -0.5 * shoelace_twice_interleaved(r.xy + 16 * begin, r.ring_begin(p + 1) - begin,
+                                               checker.max_x(), checker.max_y(), bad);
+    }
+    if (bad) checker.bad_vertex(i, r.xy, r.points);
+    area[i - first] = std::fabs(sum);
+    vertices[i - first] = r.points;
+    parts[i - first] = static_cast<std::uint32_t>(r.parts);
   }
 }
 

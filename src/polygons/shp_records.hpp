@@ -1,6 +1,7 @@
 #pragma once
 // Private to src/polygons: the records of a checked .shp, parsed in place from a memory map.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,13 +23,14 @@ class ShpRecords {
   [[nodiscard]] std::uint64_t chunk_end(std::uint64_t first, std::uint64_t last,
                                         std::uint64_t bytes) const;
   void read(std::uint64_t first, std::uint64_t last, PolygonSet& set) const;
+  void planar_areas(std::uint64_t first, std::uint64_t last, std::span<double> area,
+                    std::span<std::uint64_t> vertices, std::span<std::uint32_t> parts) const;
+  // Faults in the part of the .shp holding records [first, last) (a hint; see MappedFile).
+  void prefault(std::uint64_t first, std::uint64_t last) const;
 
  private:
   // Record i's content (after its 8-byte header) and its length, checked against the map.
   const unsigned char* content(std::uint64_t i, std::uint64_t& length) const;
-  // Faults in the part of the .shp holding records [first, last) (a hint; see MappedFile).
-  void prefault(std::uint64_t first, std::uint64_t last) const;
-
   std::string shp_;
   std::string shx_;
   int shape_type_;

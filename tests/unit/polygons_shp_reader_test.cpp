@@ -4,6 +4,7 @@
 #include <shapefil.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cmath>
 #include <filesystem>
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "rankwise/errors.hpp"
+#include "rankwise/polygons/area.hpp"
 #include "rankwise/polygons/shapefile.hpp"
 
 using namespace rankwise::polygons;
@@ -92,9 +94,26 @@ class PolygonsShpReader : public ::testing::Test {
   }
   void patch_le32(std::size_t offset, std::int32_t v) { patch("shp", offset, &v, 4); }
 
+  // The message of reading every record. The planar path (areas straight from the map,
+  // ShapefileReader::planar_areas) must check exactly what reading checks: same message.
   [[nodiscard]] std::string failure() const {
+    const std::string read = failure_of([&] { (void)read_shapefile(path(), ""); });
+    const std::string planar = failure_of([&] {
+      const ShapefileReader reader(path(), "");
+      const std::uint64_t n = reader.records();
+      std::vector<double> area(n);
+      std::vector<std::uint64_t> vertices(n);
+      std::vector<std::uint32_t> parts(n);
+      reader.planar_areas(0, n, area, vertices, parts);
+    });
+    EXPECT_EQ(read, planar);
+    return read;
+  }
+
+  template <class F>
+  static std::string failure_of(const F& f) {
     try {
-      (void)read_shapefile(path(), "");
+      f();
     } catch (const rankwise::InputError& e) {
       return e.what();
     }
@@ -122,6 +141,19 @@ TEST_F(PolygonsShpReader, AgreesWithShapelibForEveryPolygonType) {
     write(type, sample, names);
     const Shapefile f = read_shapefile(path(), "");
     EXPECT_EQ(f.polygons, read_with_shapelib()) << "type " << type;
+    // Planar areas straight from the map: the same bits as from the records read.
+    const ShapefileReader reader(path(), "");
+    std::vector<double> area(4);
+    std::vector<std::uint64_t> vertices(4);
+    std::vector<std::uint32_t> parts(4);
+    reader.planar_areas(0, 4, area, vertices, parts);
+    for (std::uint64_t r = 0; r < 4; ++r) {
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(area[r]),
+                std::bit_cast<std::uint64_t>(planar_area(f.polygons, r).area)) << r;
+      EXPECT_EQ(vertices[r], f.polygons.record_vertices(r)) << r;
+      EXPECT_EQ(parts[r], f.polygons.end_ring(r) - f.polygons.first_ring(r)) << r;
+    }
+    EXPECT_EQ(area[0], 96.0);  // 10 x 10 frame, 2 x 2 hole
     EXPECT_EQ(f.polygons.records(), 4u);
     EXPECT_EQ(f.polygons.end_ring(1) - f.polygons.first_ring(1), 0u);  // Null: no rings
     EXPECT_EQ(f.shape_type, type);

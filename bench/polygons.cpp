@@ -184,6 +184,7 @@ int main(int argc, char** argv) {
   parallel::Environment environment(argc, argv);
   const parallel::Comm comm;
   const std::string what = argc > 1 ? argv[1] : "kernels";
+  bench::select_target("bench_polygons");  // BENCH_TARGET=AVX2: the planar kernel's AVX2 build
   try {
     if (what == "kernels") kernels(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 2'000'000);
     else if (what == "file" && argc > 2) file(argv[2], argc > 3 ? argv[3] : "geodesic");

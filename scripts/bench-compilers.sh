@@ -21,10 +21,10 @@ for _ in $(seq "$ROUNDS"); do
         sed "s/^/$c $t pi /" >> "$OUT"
       BENCH_TARGET=$t "${DIR[$c]}/bench_nbody_kernel" "${NBODY_N:-8192}" 5 |
         sed "s/^/$c $t nbody /" >> "$OUT"
+      # polygons: the planar kernel is dispatched; geodesic areas are scalar code
+      BENCH_TARGET=$t "${DIR[$c]}/bench_polygons" kernels "${POLY_V:-2000000}" |
+        sed "s/^/$c $t poly /" >> "$OUT"
     done
-  done
-  for c in gcc clang; do  # polygons: no SIMD dispatch, the target does not matter
-    "${DIR[$c]}/bench_polygons" kernels "${POLY_V:-2000000}" | sed "s/^/$c - poly /" >> "$OUT"
   done
 done
 uptime

@@ -94,11 +94,21 @@ HAND_AVX512 inline Words first_round(V ctr, V m0, V k0, V k1) {
 // Three-way XOR in one vpternlogq (truth table 0x96).
 HAND_AVX512 inline V xor3(V a, V b, V c) { return _mm512_ternarylogic_epi64(a, b, c, 0x96); }
 
+// The high word of each product into the low half of its lane: a shift, or (kSwap) a dword
+// swap within the lane, which leaves the low word in the high half (garbage is allowed there)
+// and may run on other pipes than the multiplies.
+template <bool kSwap>
+HAND_AVX512 inline V high(V p) {
+  if constexpr (kSwap) return _mm512_shuffle_epi32(p, _MM_PERM_CDAB);
+  return _mm512_srli_epi64(p, 32);
+}
+
+template <bool kSwap>
 HAND_AVX512 inline void round(Words& w, V m0, V m1, V k0, V k1) {
   const V p0 = _mm512_mul_epu32(w.c0, m0);
   const V p1 = _mm512_mul_epu32(w.c2, m1);
-  w.c0 = xor3(_mm512_srli_epi64(p1, 32), w.c1, k0);
-  w.c2 = xor3(_mm512_srli_epi64(p0, 32), w.c3, k1);
+  w.c0 = xor3(high<kSwap>(p1), w.c1, k0);
+  w.c2 = xor3(high<kSwap>(p0), w.c3, k1);
   w.c1 = p1;
   w.c3 = p0;
 }
@@ -118,7 +128,7 @@ HAND_AVX512 inline __mmask8 inside(V a, V b) {
 
 // S independent streams of eight calls hide the multiply latency; kUnroll unrolls the ten
 // rounds too (the keys are then immediate-like broadcasts instead of loads from an array).
-template <std::size_t S, bool kUnroll>
+template <std::size_t S, bool kUnroll, bool kSwap = false>
 HAND_AVX512 std::uint64_t philox_calls(std::uint64_t seed, std::uint64_t call_begin,
                                        std::uint64_t call_end) {
   const V m0 = _mm512_set1_epi64(kM0);
@@ -145,12 +155,12 @@ HAND_AVX512 std::uint64_t philox_calls(std::uint64_t seed, std::uint64_t call_be
 #pragma GCC unroll 16
       for (int r = 1; r < kRounds; ++r) {
 #pragma GCC unroll 16
-        for (std::size_t s = 0; s < S; ++s) round(w[s], m0, m1, key0[r], key1[r]);
+        for (std::size_t s = 0; s < S; ++s) round<kSwap>(w[s], m0, m1, key0[r], key1[r]);
       }
     } else {
       for (int r = 1; r < kRounds; ++r) {
 #pragma GCC unroll 16
-        for (std::size_t s = 0; s < S; ++s) round(w[s], m0, m1, key0[r], key1[r]);
+        for (std::size_t s = 0; s < S; ++s) round<kSwap>(w[s], m0, m1, key0[r], key1[r]);
       }
     }
     // A hit adds 1 to its lane: subtracting -1 under the mask is one instruction.
@@ -166,6 +176,90 @@ HAND_AVX512 std::uint64_t philox_calls(std::uint64_t seed, std::uint64_t call_be
   for (std::uint64_t h : lanes) total += h;
   return total + hits_scalar(seed, 2 * j, 2 * call_end);
 }
+
+// Sixteen counters per vector, one per 32-bit lane (as avx2::narrow).
+namespace narrow {
+struct Product {
+  V hi, lo;
+};
+
+HAND_AVX512 inline Product mul(V a, V m) {
+  const V even = _mm512_mul_epu32(a, m);
+  const V odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);
+  return {_mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd), _mm512_mullo_epi32(a, m)};
+}
+
+HAND_AVX512 inline void round(Words& w, V m0, V m1, V k0, V k1) {
+  const Product p0 = mul(w.c0, m0);
+  const Product p1 = mul(w.c2, m1);
+  w.c0 = xor3(p1.hi, w.c1, k0);
+  w.c2 = xor3(p0.hi, w.c3, k1);
+  w.c1 = p1.lo;
+  w.c3 = p0.lo;
+}
+
+HAND_AVX512 inline V count_inside(V hits, V a, V b) {
+  const V e = _mm512_set1_epi32(0x43300000);
+  const __m512d off = _mm512_set1_pd(kTwo52MinusHalf);
+  const __m512d lim = _mm512_set1_pd(kTwo64);
+  const V minus_one = _mm512_set1_epi64(-1);
+  const __m512d xl = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_unpacklo_epi32(a, e)), off);
+  const __m512d xh = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_unpackhi_epi32(a, e)), off);
+  const __m512d yl = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_unpacklo_epi32(b, e)), off);
+  const __m512d yh = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_unpackhi_epi32(b, e)), off);
+  const __m512d rl = _mm512_add_pd(_mm512_mul_pd(xl, xl), _mm512_mul_pd(yl, yl));
+  const __m512d rh = _mm512_add_pd(_mm512_mul_pd(xh, xh), _mm512_mul_pd(yh, yh));
+  hits = _mm512_mask_sub_epi64(hits, _mm512_cmp_pd_mask(rl, lim, _CMP_LT_OQ), hits, minus_one);
+  return _mm512_mask_sub_epi64(hits, _mm512_cmp_pd_mask(rh, lim, _CMP_LT_OQ), hits, minus_one);
+}
+
+template <std::size_t S>
+HAND_AVX512 std::uint64_t philox_calls(std::uint64_t seed, std::uint64_t call_begin,
+                                       std::uint64_t call_end) {
+  const V m0 = _mm512_set1_epi32(static_cast<int>(kM0));
+  const V m1 = _mm512_set1_epi32(static_cast<int>(kM1));
+  V key0[kRounds];
+  V key1[kRounds];
+  for (int r = 0; r < kRounds; ++r) {
+    key0[r] = _mm512_set1_epi32(static_cast<int>(round_key(seed, 0, r)));
+    key1[r] = _mm512_set1_epi32(static_cast<int>(round_key(seed, 1, r)));
+  }
+  const V lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+  V hits = _mm512_setzero_si512();
+  std::uint64_t scalar_hits = 0;
+  constexpr std::uint64_t kBlock = 16 * S;
+  std::uint64_t j = call_begin;
+  for (; j + kBlock <= call_end; j += kBlock) {
+    if ((j >> 32) != ((j + kBlock - 1) >> 32)) {  // counter low words wrap inside the block
+      scalar_hits += hits_scalar(seed, 2 * j, 2 * (j + kBlock));
+      continue;
+    }
+    Words w[S];
+#pragma GCC unroll 16
+    for (std::size_t s = 0; s < S; ++s) {
+      const V lo = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(j + 16 * s))), lane);
+      const Product p0 = mul(lo, m0);
+      w[s] = {_mm512_xor_si512(_mm512_set1_epi32(static_cast<int>(j >> 32)), key0[0]), _mm512_setzero_si512(),
+              _mm512_xor_si512(p0.hi, key1[0]), p0.lo};
+    }
+#pragma GCC unroll 16
+    for (int r = 1; r < kRounds; ++r) {
+#pragma GCC unroll 16
+      for (std::size_t s = 0; s < S; ++s) round(w[s], m0, m1, key0[r], key1[r]);
+    }
+#pragma GCC unroll 16
+    for (std::size_t s = 0; s < S; ++s) {
+      hits = count_inside(hits, w[s].c0, w[s].c1);
+      hits = count_inside(hits, w[s].c2, w[s].c3);
+    }
+  }
+  alignas(64) std::uint64_t lanes[8];
+  _mm512_store_si512(lanes, hits);
+  std::uint64_t total = scalar_hits;
+  for (std::uint64_t h : lanes) total += h;
+  return total + hits_scalar(seed, 2 * j, 2 * call_end);
+}
+}  // namespace narrow
 
 // Divider bound: 1/d for K vectors of denominators per iteration, all independent. The
 // denominators stay in [1, 2) like the product's 1 + x^2 and change every iteration (nothing
@@ -215,11 +309,19 @@ HAND_AVX2 inline Words first_round(V ctr, V m0, V k0, V k1) {
           _mm256_xor_si256(_mm256_srli_epi64(p0, 32), k1), p0};
 }
 
+template <bool kSwap>
+HAND_AVX2 inline V high(V p) {
+  if constexpr (kSwap) return _mm256_shuffle_epi32(p, 0xB1);
+  return _mm256_srli_epi64(p, 32);
+}
+
+template <bool kSwap>
 HAND_AVX2 inline void round(Words& w, V m0, V m1, V k0, V k1) {
   const V p0 = _mm256_mul_epu32(w.c0, m0);
   const V p1 = _mm256_mul_epu32(w.c2, m1);
-  w.c0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), w.c1), k0);
-  w.c2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), w.c3), k1);
+  // c1 ^ key does not wait for the multiply: one XOR less on the round's dependency chain.
+  w.c0 = _mm256_xor_si256(high<kSwap>(p1), _mm256_xor_si256(w.c1, k0));
+  w.c2 = _mm256_xor_si256(high<kSwap>(p0), _mm256_xor_si256(w.c3, k1));
   w.c1 = p1;
   w.c3 = p0;
 }
@@ -238,7 +340,7 @@ HAND_AVX2 inline V inside(V a, V b) {
   return _mm256_castpd_si256(_mm256_cmp_pd(r2, _mm256_set1_pd(kTwo64), _CMP_LT_OQ));
 }
 
-template <std::size_t S, bool kUnroll>
+template <std::size_t S, bool kUnroll, bool kSwap = false>
 HAND_AVX2 std::uint64_t philox_calls(std::uint64_t seed, std::uint64_t call_begin,
                                      std::uint64_t call_end) {
   const V m0 = _mm256_set1_epi64x(kM0);
@@ -264,12 +366,12 @@ HAND_AVX2 std::uint64_t philox_calls(std::uint64_t seed, std::uint64_t call_begi
 #pragma GCC unroll 16
       for (int r = 1; r < kRounds; ++r) {
 #pragma GCC unroll 16
-        for (std::size_t s = 0; s < S; ++s) round(w[s], m0, m1, key0[r], key1[r]);
+        for (std::size_t s = 0; s < S; ++s) round<kSwap>(w[s], m0, m1, key0[r], key1[r]);
       }
     } else {
       for (int r = 1; r < kRounds; ++r) {
 #pragma GCC unroll 16
-        for (std::size_t s = 0; s < S; ++s) round(w[s], m0, m1, key0[r], key1[r]);
+        for (std::size_t s = 0; s < S; ++s) round<kSwap>(w[s], m0, m1, key0[r], key1[r]);
       }
     }
 #pragma GCC unroll 16
@@ -282,6 +384,94 @@ HAND_AVX2 std::uint64_t philox_calls(std::uint64_t seed, std::uint64_t call_begi
   _mm256_store_si256(reinterpret_cast<V*>(lanes), hits);
   return lanes[0] + lanes[1] + lanes[2] + lanes[3] + hits_scalar(seed, 2 * j, 2 * call_end);
 }
+
+// The other layout: eight counters per vector, one per 32-bit lane. Half the registers per
+// counter (AVX2 has only 16), at the price of more work per multiply: vpmuludq sees only the
+// even lanes, so the odd ones are multiplied after a shift, the high words are merged with a
+// blend, and the low words come from vpmulld.
+namespace narrow {
+struct Product {
+  V hi, lo;
+};
+
+HAND_AVX2 inline Product mul(V a, V m) {
+  const V even = _mm256_mul_epu32(a, m);
+  const V odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
+  return {_mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA), _mm256_mullo_epi32(a, m)};
+}
+
+HAND_AVX2 inline void round(Words& w, V m0, V m1, V k0, V k1) {
+  const Product p0 = mul(w.c0, m0);
+  const Product p1 = mul(w.c2, m1);
+  w.c0 = _mm256_xor_si256(p1.hi, _mm256_xor_si256(w.c1, k0));
+  w.c2 = _mm256_xor_si256(p0.hi, _mm256_xor_si256(w.c3, k1));
+  w.c1 = p1.lo;
+  w.c3 = p0.lo;
+}
+
+// Hits among the 2 x 8 samples of two words holding (x, y) per lane: each word is spread over
+// two vectors of 64-bit lanes under the exponent of 2^52 (the same spread for x and y, so the
+// pairs stay together).
+HAND_AVX2 inline V inside2(V a, V b) {
+  const V e = _mm256_set1_epi32(0x43300000);
+  const __m256d off = _mm256_set1_pd(kTwo52MinusHalf);
+  const __m256d lim = _mm256_set1_pd(kTwo64);
+  const __m256d xl = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_unpacklo_epi32(a, e)), off);
+  const __m256d xh = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_unpackhi_epi32(a, e)), off);
+  const __m256d yl = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_unpacklo_epi32(b, e)), off);
+  const __m256d yh = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_unpackhi_epi32(b, e)), off);
+  const __m256d rl = _mm256_add_pd(_mm256_mul_pd(xl, xl), _mm256_mul_pd(yl, yl));
+  const __m256d rh = _mm256_add_pd(_mm256_mul_pd(xh, xh), _mm256_mul_pd(yh, yh));
+  return _mm256_add_epi64(_mm256_castpd_si256(_mm256_cmp_pd(rl, lim, _CMP_LT_OQ)),
+                          _mm256_castpd_si256(_mm256_cmp_pd(rh, lim, _CMP_LT_OQ)));  // -1 or -2 per lane
+}
+
+template <std::size_t S>
+HAND_AVX2 std::uint64_t philox_calls(std::uint64_t seed, std::uint64_t call_begin,
+                                     std::uint64_t call_end) {
+  const V m0 = _mm256_set1_epi32(static_cast<int>(kM0));
+  const V m1 = _mm256_set1_epi32(static_cast<int>(kM1));
+  V key0[kRounds];
+  V key1[kRounds];
+  for (int r = 0; r < kRounds; ++r) {
+    key0[r] = _mm256_set1_epi32(static_cast<int>(round_key(seed, 0, r)));
+    key1[r] = _mm256_set1_epi32(static_cast<int>(round_key(seed, 1, r)));
+  }
+  const V lane = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
+  V hits = _mm256_setzero_si256();
+  std::uint64_t scalar_hits = 0;
+  constexpr std::uint64_t kBlock = 8 * S;
+  std::uint64_t j = call_begin;
+  for (; j + kBlock <= call_end; j += kBlock) {
+    if ((j >> 32) != ((j + kBlock - 1) >> 32)) {  // counter low words wrap inside the block
+      scalar_hits += hits_scalar(seed, 2 * j, 2 * (j + kBlock));
+      continue;
+    }
+    Words w[S];
+#pragma GCC unroll 16
+    for (std::size_t s = 0; s < S; ++s) {
+      // Round 0 on counter (j_lo + lane, j_hi, 0, 0): the second product is zero.
+      const V lo = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(j + 8 * s))), lane);
+      const Product p0 = mul(lo, m0);
+      w[s] = {_mm256_xor_si256(_mm256_set1_epi32(static_cast<int>(j >> 32)), key0[0]), _mm256_setzero_si256(),
+              _mm256_xor_si256(p0.hi, key1[0]), p0.lo};
+    }
+#pragma GCC unroll 16
+    for (int r = 1; r < kRounds; ++r) {
+#pragma GCC unroll 16
+      for (std::size_t s = 0; s < S; ++s) round(w[s], m0, m1, key0[r], key1[r]);
+    }
+#pragma GCC unroll 16
+    for (std::size_t s = 0; s < S; ++s) {
+      hits = _mm256_sub_epi64(hits, inside2(w[s].c0, w[s].c1));
+      hits = _mm256_sub_epi64(hits, inside2(w[s].c2, w[s].c3));
+    }
+  }
+  alignas(32) std::uint64_t lanes[4];
+  _mm256_store_si256(reinterpret_cast<V*>(lanes), hits);
+  return lanes[0] + lanes[1] + lanes[2] + lanes[3] + scalar_hits + hits_scalar(seed, 2 * j, 2 * call_end);
+}
+}  // namespace narrow
 
 template <std::size_t K, std::size_t A>
 HAND_AVX2 DividerRun divide(std::uint64_t vector_divisions) {
@@ -346,28 +536,42 @@ int double_lanes(Isa isa) {
   return 1;
 }
 
+// Measured on Zen 5 (AMD EPYC, 4.0 GHz), `bench_pi_kernels shapes 1e6 2e8 3 2`, G per second:
+// the divider shapes all reach the same ~1.0 G vdivpd/s (zmm and ymm alike), within noise. For
+// Philox the AVX-512 shapes plateau at 2.7-2.8 G samples/s from six streams on (eight are
+// slower: spills); on AVX2 the 64-bit-lane layout runs out of registers (0.84 at best, four
+// unrolled streams) and the 32-bit-lane layout wins: 1.20 (4 streams), 1.29 (6), 1.31 (8).
 const std::vector<DividerShape>& divider_shapes() {
   static const std::vector<DividerShape> shapes = {
-      {"avx512 div x8 acc2", Isa::avx512, avx512::divide<8, 2>},
-      {"avx512 div x10 acc2", Isa::avx512, avx512::divide<10, 2>},
-      {"avx512 div x12 acc4", Isa::avx512, avx512::divide<12, 4>},
-      {"avx2 div x8 acc2", Isa::avx2, avx2::divide<8, 2>},
-      {"avx2 div x10 acc2", Isa::avx2, avx2::divide<10, 2>},
-      {"avx2 div x12 acc4", Isa::avx2, avx2::divide<12, 4>},
+      {"avx512 div x10 acc2", Isa::avx512, avx512::divide<10, 2>},  // 8.12 G terms/s
+      {"avx512 div x8 acc2", Isa::avx512, avx512::divide<8, 2>},    // 8.06
+      {"avx512 div x12 acc4", Isa::avx512, avx512::divide<12, 4>},  // 8.09
+      {"avx2 div x8 acc2", Isa::avx2, avx2::divide<8, 2>},          // 4.06
+      {"avx2 div x10 acc2", Isa::avx2, avx2::divide<10, 2>},        // 4.04
+      {"avx2 div x12 acc4", Isa::avx2, avx2::divide<12, 4>},        // 4.04
   };
   return shapes;
 }
 
 const std::vector<PhiloxShape>& philox_shapes() {
   static const std::vector<PhiloxShape> shapes = {
-      {"avx512 6 streams unrolled", Isa::avx512, avx512::philox_calls<6, true>},
-      {"avx512 4 streams unrolled", Isa::avx512, avx512::philox_calls<4, true>},
-      {"avx512 8 streams unrolled", Isa::avx512, avx512::philox_calls<8, true>},
-      {"avx512 6 streams rolled", Isa::avx512, avx512::philox_calls<6, false>},
-      {"avx2 4 streams rolled", Isa::avx2, avx2::philox_calls<4, false>},
-      {"avx2 3 streams rolled", Isa::avx2, avx2::philox_calls<3, false>},
-      {"avx2 5 streams rolled", Isa::avx2, avx2::philox_calls<5, false>},
-      {"avx2 3 streams unrolled", Isa::avx2, avx2::philox_calls<3, true>},
+      {"avx512 7 streams unrolled", Isa::avx512, avx512::philox_calls<7, true>},        // 2.77-2.84
+      {"avx512 6 streams unrolled", Isa::avx512, avx512::philox_calls<6, true>},        // 2.67-2.75
+      {"avx512 6 streams unrolled swap", Isa::avx512, avx512::philox_calls<6, true, true>},  // 2.74-2.81
+      {"avx512 6 streams rolled", Isa::avx512, avx512::philox_calls<6, false>},         // 2.66-2.69
+      {"avx512 8 streams unrolled", Isa::avx512, avx512::philox_calls<8, true>},        // 2.38-2.44
+      {"avx512 4 streams unrolled", Isa::avx512, avx512::philox_calls<4, true>},        // 2.24-2.31
+      {"avx512 32-bit lanes 4 streams", Isa::avx512, avx512::narrow::philox_calls<4>},  // 2.69-2.75
+      {"avx512 32-bit lanes 6 streams", Isa::avx512, avx512::narrow::philox_calls<6>},  // 2.79
+      {"avx2 32-bit lanes 8 streams", Isa::avx2, avx2::narrow::philox_calls<8>},        // 1.31
+      {"avx2 32-bit lanes 6 streams", Isa::avx2, avx2::narrow::philox_calls<6>},        // 1.29
+      {"avx2 32-bit lanes 4 streams", Isa::avx2, avx2::narrow::philox_calls<4>},        // 1.19-1.20
+      {"avx2 32-bit lanes 3 streams", Isa::avx2, avx2::narrow::philox_calls<3>},        // 1.12
+      {"avx2 4 streams unrolled", Isa::avx2, avx2::philox_calls<4, true>},              // 0.83-0.87
+      {"avx2 4 streams unrolled swap", Isa::avx2, avx2::philox_calls<4, true, true>},   // 0.78-0.79
+      {"avx2 3 streams unrolled", Isa::avx2, avx2::philox_calls<3, true>},              // 0.72-0.75
+      {"avx2 4 streams rolled", Isa::avx2, avx2::philox_calls<4, false>},               // 0.73-0.74
+      {"avx2 5 streams rolled", Isa::avx2, avx2::philox_calls<5, false>},               // 0.76-0.79
   };
   return shapes;
 }

@@ -74,7 +74,7 @@ std::uint64_t hits_scalar(std::uint64_t seed, std::uint64_t begin, std::uint64_t
 // the full 64-bit product Philox needs, so the high halves may hold garbage until conversion.
 // GCC 12's avx512fintrin.h fills the unused pass-through operand of masked builtins with
 // _mm512_undefined_* (`__m512i __Y = __Y;`), which -Wmaybe-uninitialized reports in the caller
-// once inlined (GCC bug 105593, fixed in GCC 13): silenced for these kernels only.
+// once inlined (a GCC 12 false positive, GCC PR 105593): silenced for these kernels only.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 namespace avx512 {

@@ -5,9 +5,10 @@
 //     product series kernel does one division per term, so divisions/s x lanes bounds it.
 //   Philox4x32-10 Monte Carlo in intrinsics: the same hits as pi::montecarlo_hits for the same
 //     seed and samples (same counter mapping, words -> doubles and quarter-circle test).
-// Each exists for AVX-512 (8 double lanes) and AVX2 + FMA (4 lanes), in several shapes; the
-// first shape of each instruction set in the lists below is the fastest one measured (Zen 5),
-// the one bench_pi_kernels compares with. `bench_pi_kernels shapes` measures all of them.
+// Each exists for AVX-512 (8 double lanes) and AVX2 + FMA (4 lanes), in several shapes; in
+// divider_shapes() and philox_shapes() the first shape of each instruction set is the fastest
+// measured on Zen 5 (figures in pi_hand_kernels.cpp), the one bench_pi_kernels compares with.
+// `bench_pi_kernels shapes` measures all of them, to re-tune on another CPU.
 #pragma once
 #include <cstdint>
 #include <string>

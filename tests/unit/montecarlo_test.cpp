@@ -36,14 +36,18 @@ TEST(MonteCarlo, SimdKernelMatchesReferenceGenerator) {
   }
 }
 
-// The same on every SIMD target this CPU runs (each has its own stream count and unrolling).
+// The same on every SIMD target this CPU runs (each has its own stream count and unrolling),
+// also where the counters' low words wrap (call 2^32: blocks before, across and after it, and
+// a block starting exactly there).
 TEST(MonteCarlo, EveryTargetMatchesReferenceGenerator) {
   int tested = 0;
   for (std::int64_t t = hwy::SupportedTargets(); t != 0; t &= t - 1) {
     const std::int64_t target = t & -t;
     hwy::SetSupportedTargetsForTest(target);
     ++tested;
-    for (auto [b, e] : {std::pair{0ull, 1000ull}, {5ull, 1029ull}, {3ull, 100'003ull}}) {
+    for (auto [b, e] : {std::pair{0ull, 1000ull}, {5ull, 1029ull}, {3ull, 100'003ull},
+                        {(1ull << 32) - 1000, (1ull << 32) + 1000}, {1ull << 32, (1ull << 32) + 999},
+                        {(3ull << 32) - 37, (3ull << 32) + 5000}}) {
       EXPECT_EQ(montecarlo_hits_calls(42, b, e), montecarlo_hits_reference(42, 2 * b, 2 * e))
           << hwy::TargetName(target) << " calls [" << b << "," << e << ")";
     }

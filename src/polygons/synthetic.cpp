@@ -26,15 +26,29 @@ struct Random {
   }
 };
 
-double wrap(double lon) { return std::remainder(lon, 360.0); }
+// remainder(lon, 360): the longitude in [-180, 180]. The generator's longitudes lie within
+// (-540, 540), where that is lon, lon - 360 or lon + 360, each exact (Sterbenz), so the same
+// bits as std::remainder without its cost (a quarter of the generation time).
+double wrap(double lon) {
+  if (lon >= -180.0 && lon <= 180.0) return lon;
+  if (lon > 180.0 && lon < 540.0) return lon - 360.0;
+  if (lon < -180.0 && lon > -540.0) return lon + 360.0;
+  return std::remainder(lon, 360.0);
+}
 
+// A ring written straight into the set's arrays (no temporary vectors per ring).
 struct Ring {
-  std::vector<double> x, y;
+  PolygonSet& set;
+  std::size_t first = set.x.size();
   void add(double px, double py) {
-    x.push_back(px);
-    y.push_back(py);
+    set.x.push_back(px);
+    set.y.push_back(py);
   }
-  void close() { add(x.front(), y.front()); }
+  // Repeats the first vertex and ends the ring.
+  void close() {
+    add(set.x[first], set.y[first]);
+    set.ring_start.push_back(set.x.size());
+  }
 };
 
 // Points from (x0,y0) towards (x1,y1), `steps` segments, the end point excluded.
@@ -52,7 +66,7 @@ double wedge(Random& rng, std::uint32_t vertices, PolygonSet& set) {
   const bool north = rng.next() % 2 == 0;
   const double pole = north ? 90.0 : -90.0;
   const std::uint32_t side = std::max<std::uint32_t>(1, (vertices - 1) / 3);
-  Ring r;
+  Ring r{set};
   // North: up the west meridian, down the east one, west along the equator (clockwise).
   // South: the mirror image, so go east along the equator first.
   if (north) {
@@ -65,14 +79,15 @@ double wedge(Random& rng, std::uint32_t vertices, PolygonSet& set) {
     segment(r, lon0, pole, lon0, 0, side);
   }
   r.close();
-  set.add_ring(r.x, r.y);
   set.end_record();
   return GeographicLib::Geodesic::WGS84().EllipsoidArea() * width / 720.0;
 }
 
-// Lat/lon rectangle [lon0, lon0+w] x [lat0, lat0+h], clockwise, or counter-clockwise (hole).
-Ring rectangle(double lon0, double lat0, double w, double h, std::uint32_t steps, bool hole) {
-  Ring r;
+// Lat/lon rectangle [lon0, lon0+w] x [lat0, lat0+h], clockwise, or counter-clockwise (hole),
+// appended to the record being built.
+void rectangle(PolygonSet& set, double lon0, double lat0, double w, double h, std::uint32_t steps,
+               bool hole) {
+  Ring r{set};
   if (!hole) {
     segment(r, lon0, lat0, lon0, lat0 + h, 1);
     segment(r, lon0, lat0 + h, lon0 + w, lat0 + h, steps);
@@ -85,7 +100,6 @@ Ring rectangle(double lon0, double lat0, double w, double h, std::uint32_t steps
     segment(r, lon0, lat0 + h, lon0, lat0, 1);
   }
   r.close();
-  return r;
 }
 
 double rectangle_area(double w, double lat0, double h) {
@@ -98,22 +112,20 @@ double frame(Random& rng, std::uint32_t vertices, PolygonSet& set) {
   const double h = rng.uniform(1.0, 20.0);
   const double lon0 = rng.uniform(-180.0, 180.0);
   const double lat0 = rng.uniform(-85.0, 85.0 - h);
-  const Ring outer = rectangle(lon0, lat0, w, h, steps, false);
-  const Ring inner = rectangle(lon0 + w / 4, lat0 + h / 4, w / 2, h / 2, steps, true);
-  set.add_ring(outer.x, outer.y);
-  set.add_ring(inner.x, inner.y);
+  rectangle(set, lon0, lat0, w, h, steps, false);
+  rectangle(set, lon0 + w / 4, lat0 + h / 4, w / 2, h / 2, steps, true);
   set.end_record();
   return rectangle_area(w, lat0, h) - rectangle_area(w / 2, lat0 + h / 4, h / 2);
 }
 
-Ring regular(double cx, double cy, double radius, std::uint32_t n, double phase, bool hole) {
-  Ring r;
+void regular(PolygonSet& set, double cx, double cy, double radius, std::uint32_t n, double phase,
+             bool hole) {
+  Ring r{set};
   for (std::uint32_t k = 0; k < n; ++k) {
     const double a = phase + (hole ? 1.0 : -1.0) * 2 * std::numbers::pi * k / n;
     r.add(cx + radius * std::cos(a), cy + radius * std::sin(a));
   }
   r.close();
-  return r;
 }
 
 double regular_area(double radius, std::uint32_t n) {
@@ -127,13 +139,11 @@ double polygon(Random& rng, std::uint32_t vertices, bool with_hole, PolygonSet& 
   const double phase = rng.uniform(0.0, 2 * std::numbers::pi);
   const std::uint32_t n = with_hole ? std::max<std::uint32_t>(3, (vertices - 2) * 2 / 3)
                                     : std::max<std::uint32_t>(3, vertices - 1);
-  const Ring outer = regular(cx, cy, radius, n, phase, false);
-  set.add_ring(outer.x, outer.y);
+  regular(set, cx, cy, radius, n, phase, false);
   double area = regular_area(radius, n);
   if (with_hole) {
     const std::uint32_t m = std::max<std::uint32_t>(3, vertices - 2 - n);
-    const Ring inner = regular(cx, cy, radius / 2, m, phase, true);
-    set.add_ring(inner.x, inner.y);
+    regular(set, cx, cy, radius / 2, m, phase, true);
     area -= regular_area(radius / 2, m);
   }
   set.end_record();

@@ -1,5 +1,10 @@
 // Writing polygon shapefiles with shapelib (synthetic sets, tests).
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <vector>
@@ -21,26 +26,64 @@ constexpr const char* utm33_wkt =
     "PARAMETER[\"False_Easting\",500000.0],PARAMETER[\"False_Northing\",0.0],"
     "PARAMETER[\"Central_Meridian\",15.0],PARAMETER[\"Scale_Factor\",0.9996],"
     "PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]";
+
+// The parts of a shapefile, written under temporary names beside the target and renamed into
+// place once every one is complete: a failure (a full disk) leaves neither a half-written set
+// nor a damaged earlier one. The temporaries are removed on every path out.
+constexpr const char* kParts[] = {"shp", "shx", "dbf", "cpg", "prj"};
+
+class TemporarySet {
+ public:
+  explicit TemporarySet(const std::string& shp)
+      : final_(shp), stem_(shp.substr(0, shp.size() - 4) + ".rankwise-tmp-" +
+                           std::to_string(::getpid())) {}
+  ~TemporarySet() {
+    for (const char* ext : kParts) (void)std::remove(part(ext).c_str());
+  }
+  TemporarySet(const TemporarySet&) = delete;
+  TemporarySet& operator=(const TemporarySet&) = delete;
+
+  [[nodiscard]] std::string part(const char* ext) const { return stem_ + "." + ext; }
+
+  // Renames every part to the target's name for it.
+  void commit() const {
+    for (const char* ext : kParts) {
+      const std::string target = sibling(final_, ext);
+      if (std::rename(part(ext).c_str(), target.c_str()) != 0) {
+        throw IoError(target + ": cannot write: " + std::strerror(errno));
+      }
+    }
+  }
+
+ private:
+  std::string final_;
+  std::string stem_;
+};
+
 }  // namespace
 
 void write_shapefile(const std::string& path, const PolygonSet& polygons,
                      const std::vector<std::string>& names, Crs crs) {
-  const std::string shp = sibling(path, "shp");
+  const std::string target = sibling(path, "shp");
   if (polygons.vertices() > static_cast<std::uint64_t>(std::numeric_limits<int>::max()) ||
       polygons.records() > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
-    throw ResourceError(shp + ": too many vertices or records for a shapefile");
+    throw ResourceError(target + ": too many vertices or records for a shapefile");
   }
-  SAHooks hooks = detail::quiet_hooks();
+  const TemporarySet parts(target);
+  const std::string shp = parts.part("shp");
+  SAHooks hooks = detail::buffered_write_hooks();
+  (void)detail::take_write_failure();  // nothing left over from an earlier call
   detail::ShpFile file(SHPCreateLL(shp.c_str(), SHPT_POLYGON, &hooks));
-  if (!file) throw IoError(shp + ": cannot create: " + detail::take_shapelib_error());
-  const std::string dbf_path = sibling(shp, "dbf");
+  if (!file) throw IoError(target + ": cannot create: " + detail::take_shapelib_error());
+  const std::string dbf_path = parts.part("dbf");
   detail::DbfFile dbf(DBFCreateLL(dbf_path.c_str(), "UTF-8", &hooks));  // also writes the .cpg
-  if (!dbf) throw IoError(dbf_path + ": cannot create: " + detail::take_shapelib_error());
+  const std::string dbf_name = sibling(target, "dbf");  // errors name the target, not the temporary
+  if (!dbf) throw IoError(dbf_name + ": cannot create: " + detail::take_shapelib_error());
   std::size_t width = 1;
   for (const auto& n : names) width = std::max(width, n.size());
   width = std::min<std::size_t>(width, 254);
   if (DBFAddField(dbf.get(), "NAME", FTString, static_cast<int>(width), 0) < 0) {
-    throw IoError(dbf_path + ": cannot add field NAME");
+    throw IoError(dbf_name + ": cannot add field NAME");
   }
   std::vector<int> starts;
   for (std::uint64_t r = 0; r < polygons.records(); ++r) {
@@ -56,17 +99,29 @@ void write_shapefile(const std::string& path, const PolygonSet& polygons,
                                         n, polygons.x.data() + v0, polygons.y.data() + v0,
                                         nullptr, nullptr));
     if (!o || SHPWriteObject(file.get(), -1, o.get()) < 0) {
-      throw IoError(shp + ": cannot write record " + std::to_string(r) + ": " +
+      if (const std::string failure = detail::take_write_failure(); !failure.empty()) {
+        throw IoError(target + ": cannot write: " + failure);  // the system refused (disk full)
+      }
+      throw IoError(target + ": cannot write record " + std::to_string(r) + ": " +
                     detail::take_shapelib_error());
     }
     const std::string name = r < names.size() ? names[r].substr(0, width) : std::string();
     if (DBFWriteStringAttribute(dbf.get(), static_cast<int>(r), 0, name.c_str()) == 0) {
-      throw IoError(dbf_path + ": cannot write record " + std::to_string(r));
+      throw IoError(dbf_name + ": cannot write record " + std::to_string(r));
     }
   }
-  std::ofstream prj(sibling(shp, "prj"));
-  prj << (crs == Crs::geographic ? wgs84_wkt : utm33_wkt);
-  if (!prj) throw IoError(sibling(shp, "prj") + ": cannot write");
+  file.reset();  // closing flushes the last buffered bytes
+  dbf.reset();
+  if (const std::string failure = detail::take_write_failure(); !failure.empty()) {
+    throw IoError(target + ": cannot write: " + failure);
+  }
+  {
+    std::ofstream prj(parts.part("prj"));
+    prj << (crs == Crs::geographic ? wgs84_wkt : utm33_wkt);
+    prj.close();
+    if (!prj) throw IoError(sibling(target, "prj") + ": cannot write");
+  }
+  parts.commit();
 }
 
 }  // namespace rankwise::polygons

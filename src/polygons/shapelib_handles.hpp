@@ -28,6 +28,13 @@ using ShpObject = std::unique_ptr<SHPObject, ShpObjectDestroyer>;
 [[nodiscard]] SAHooks quiet_hooks();
 /// quiet_hooks() reading through a read-only memory map (no system call per record).
 [[nodiscard]] SAHooks mapped_read_hooks();
+/// quiet_hooks() writing through a 4 MiB buffer (one write() per 4 MiB instead of one per
+/// record; the kernel then keeps the file in large pages). A write the system refuses is kept
+/// for take_write_failure(), since shapelib ignores what closing a file returns.
+[[nodiscard]] SAHooks buffered_write_hooks();
+/// Why the system refused a write through buffered_write_hooks() on this thread ("" if it did
+/// not), then cleared.
+[[nodiscard]] std::string take_write_failure();
 /// The last message shapelib reported through quiet_hooks() on this thread (then cleared).
 [[nodiscard]] std::string take_shapelib_error();
 

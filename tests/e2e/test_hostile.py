@@ -82,6 +82,23 @@ def test_nbody_disk_fills_mid_run_keeps_the_previous_checkpoint(small_disk, rank
         assert np.isfinite(f["positions"][()]).all() and f.attrs["step"] >= 5
 
 
+@pytest.mark.parametrize("ranks", [1, 2])
+def test_shapefile_that_outgrows_the_disk_leaves_nothing_behind(small_disk, ranks, tmp_path):
+    """--write-shapefile of a set larger than the free space: one message, no part of the
+    shapefile and no temporary left, and an earlier shapefile of that name kept whole."""
+    small = ["polygons", "--generate", 10, "--crs", "projected", "-q", "-o", tmp_path / "a.h5"]
+    assert run(small + ["--write-shapefile", small_disk / "set.shp"], ranks=ranks,
+               timeout=DEADLINE).returncode == 0
+    before = {p.name: p.read_bytes() for p in small_disk.iterdir()}
+    assert sorted(before) == ["set.cpg", "set.dbf", "set.prj", "set.shp", "set.shx"]
+    big = ["polygons", "--generate", 40000, "--crs", "projected", "-q", "-o", tmp_path / "b.h5",
+           "--write-shapefile", small_disk / "set.shp"]
+    line = one_error(run(big, ranks=ranks, timeout=DEADLINE))
+    print(line)
+    assert "set.shp" in line and "No space left" in line
+    assert {p.name: p.read_bytes() for p in small_disk.iterdir()} == before
+
+
 # --- special files ---------------------------------------------------------------------------
 @pytest.fixture
 def fifo(tmp_path):

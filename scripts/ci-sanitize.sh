@@ -56,10 +56,11 @@ if [ "${SANITIZE_TSAN:-1}" = 1 ]; then
   cmake --build "$TSAN_BUILD" -j "$JOBS" --target rankwise_unit_tests
   export TSAN_OPTIONS="halt_on_error=1:exitcode=88:suppressions=$SUPP/tsan.supp"
   export OMP_TOOL_LIBRARIES=/usr/lib/llvm-14/lib/libarcher.so ARCHER_OPTIONS=verbose=0
-  # The kernels' own tests (series, Monte Carlo, gravity, polygon areas) with 4 threads,
+  # The kernels' own tests (series, Monte Carlo, gravity, polygon areas) with 4 threads, and
+  # SameBits.* (results pinned to their bits, here from a clang build),
   # without MPI (they need none; Open MPI's threads under TSan could deadlock at finalize),
   # and under a deadline so that a hang fails the stage instead of blocking CI.
   OMP_NUM_THREADS=4 RANKWISE_TESTS_WITHOUT_MPI=1 timeout 900 \
     "$TSAN_BUILD/bin/rankwise_unit_tests" \
-    --gtest_filter="${TSAN_FILTER:-Series.*:MonteCarlo.*:Philox.*:NbodyGravity.*:NbodyIntegrators.*:HermiteKernel.*:Hermite.*:WindowSum.*:PolygonsGeodesicArea.*:PolygonsPlanarArea.*}"
+    --gtest_filter="${TSAN_FILTER:-Series.*:MonteCarlo.*:Philox.*:NbodyGravity.*:NbodyIntegrators.*:HermiteKernel.*:Hermite.*:WindowSum.*:PolygonsGeodesicArea.*:PolygonsPlanarArea.*:PolygonsPlanarKernel.*:SameBits.*}"
 fi

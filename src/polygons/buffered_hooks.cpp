@@ -92,12 +92,17 @@ SAOffset write_buffered(void* p, SAOffset size, SAOffset nmemb, SAFile f) {
   Buffered* b = as_buffered(f);
   const std::size_t bytes = size * nmemb;
   if (!b->pending.empty() && b->pos != b->pending_at + b->pending.size() && !b->flush()) return 0;
-  if (b->pending.empty()) {
-    b->pending_at = b->pos;
-    b->pending.reserve(kBufferBytes);
+  try {  // no exception may cross shapelib's C frames
+    if (b->pending.empty()) {
+      b->pending_at = b->pos;
+      b->pending.reserve(kBufferBytes);
+    }
+    const auto* bytes_in = static_cast<const unsigned char*>(p);
+    b->pending.insert(b->pending.end(), bytes_in, bytes_in + bytes);
+  } catch (const std::bad_alloc&) {
+    if (write_failure.empty()) write_failure = "out of memory for the write buffer";
+    return 0;
   }
-  const auto* bytes_in = static_cast<const unsigned char*>(p);
-  b->pending.insert(b->pending.end(), bytes_in, bytes_in + bytes);
   b->pos += bytes;
   if (b->pending.size() >= kBufferBytes && !b->flush()) return 0;
   return nmemb;

@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <numeric>
@@ -164,14 +165,15 @@ namespace {
 
 // Planar areas of records [b, e) of the file straight from the map (ShapefileReader::
 // planar_areas), threads over blocks of about block_vertices vertices, each block timed as in
-// measure_range. Entries go to `m` from index `at`. A failing record's error is thrown after
-// every thread is done: the first block's in record order, whichever thread met it first.
+// measure_range. Entries go to `m` from index `at`. A failing record's exception is rethrown
+// (as it was thrown) after every thread is done: the first block's in record order, whichever
+// thread met it first.
 void planar_chunk(const ShapefileReader& file, std::uint64_t b, std::uint64_t e, int threads,
                   Measurements& m, std::uint64_t at) {
   std::vector<std::uint64_t> blocks{b};
   while (blocks.back() < e) blocks.push_back(file.chunk_end(blocks.back(), e, 16 * block_vertices));
   const auto block_count = static_cast<std::int64_t>(blocks.size()) - 1;
-  std::vector<std::string> errors(blocks.size());
+  std::vector<std::exception_ptr> errors(blocks.size());
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (std::int64_t k = 0; k < block_count; ++k) {
     const auto kk = static_cast<std::size_t>(k);
@@ -183,8 +185,8 @@ void planar_chunk(const ShapefileReader& file, std::uint64_t b, std::uint64_t e,
     try {
       file.planar_areas(first, last, std::span(m.area_planar).subspan(to, n),
                         std::span(m.vertices).subspan(to, n), std::span(m.parts).subspan(to, n));
-    } catch (const std::exception& error) {
-      errors[kk] = error.what();
+    } catch (...) {  // cannot leave the parallel region
+      errors[kk] = std::current_exception();
       continue;
     }
     double weight = 0;
@@ -192,8 +194,8 @@ void planar_chunk(const ShapefileReader& file, std::uint64_t b, std::uint64_t e,
     const double per_weight = (timing::now() - t0) / weight;
     for (std::size_t r = to; r < to + n; ++r) m.seconds[r] = per_weight * record_weight(m.vertices[r]);
   }
-  for (const std::string& error : errors) {
-    if (!error.empty()) throw InputError(error);
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
   }
 }
 

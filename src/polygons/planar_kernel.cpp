@@ -50,7 +50,31 @@ std::uint64_t BadBits(double v, std::uint64_t limit) {
   return limit - (std::bit_cast<std::uint64_t>(v) & kMagnitude);
 }
 
+// The same order, one term at a time: for targets without FMA, where a vector MulSub rounds
+// twice (SSE4 and older, emulated targets). `at(i, xi, yi)` reads vertex i.
+template <class At>
+double ScalarTwice(std::size_t n, const At& at) {
+  if (n < 3) return 0;
+  double lane[kVirtualLanes] = {};
+  double x0, y0, xi, yi, xj, yj;
+  at(0, x0, y0);
+  at(1, xi, yi);
+  for (std::size_t i = 1; i + 1 < n; ++i) {
+    at(i + 1, xj, yj);
+    lane[(i - 1) % kVirtualLanes] += ScalarTerm(xi, yi, xj, yj, x0, y0);
+    xi = xj;
+    yi = yj;
+  }
+  return AddLanes(lane);
+}
+
 double ShoelaceTwiceKernel(const double* x, const double* y, std::size_t n) {
+#if !HWY_NATIVE_FMA
+  return ScalarTwice(n, [x, y](std::size_t i, double& xi, double& yi) {
+    xi = x[i];
+    yi = y[i];
+  });
+#else
   if (n < 3) return 0;
   const hn::ScalableTag<double> d;
   using V = hn::Vec<decltype(d)>;
@@ -77,6 +101,7 @@ double ShoelaceTwiceKernel(const double* x, const double* y, std::size_t n) {
     lane[t % kVirtualLanes] += ScalarTerm(x[i], y[i], x[i + 1], y[i + 1], x[0], y[0]);
   }
   return AddLanes(lane);
+#endif
 }
 
 double ShoelaceTwiceInterleavedKernel(const unsigned char* xy, std::size_t n, double max_x,
@@ -85,11 +110,14 @@ double ShoelaceTwiceInterleavedKernel(const unsigned char* xy, std::size_t n, do
   const std::uint64_t ly = std::bit_cast<std::uint64_t>(max_y);
   const auto x_at = [xy](std::size_t i) { return Load(xy + 16 * i); };
   const auto y_at = [xy](std::size_t i) { return Load(xy + 16 * i + 8); };
-  if (n < 3) {
+  if (n < 3 || !HWY_NATIVE_FMA) {
     std::uint64_t flags = 0;
     for (std::size_t i = 0; i < n; ++i) flags |= BadBits(x_at(i), lx) | BadBits(y_at(i), ly);
     if ((flags >> 63) != 0) bad = true;
-    return 0;
+    return ScalarTwice(n, [&](std::size_t i, double& xi, double& yi) {
+      xi = x_at(i);
+      yi = y_at(i);
+    });
   }
   const hn::ScalableTag<double> d;
   const hn::RebindToUnsigned<decltype(d)> du;

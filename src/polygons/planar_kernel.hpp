@@ -3,9 +3,10 @@
 //
 // Every target sums in the same fixed order: eight virtual lanes (one AVX-512 vector, two AVX2
 // vectors), lane j taking terms j, j+8, ..., each term one product and one FMA, the lanes
-// added in a fixed tree. So a ring's area has the same bits on every x86 target with FMA and
-// with any compiler, and from either memory layout: the flat arrays of a PolygonSet or the
-// interleaved (x, y) doubles of a mapped .shp record.
+// added in a fixed tree (targets without FMA take the same order one term at a time, with
+// std::fma). So a ring's area has the same bits on every target and with any compiler, and
+// from either memory layout: the flat arrays of a PolygonSet or the interleaved (x, y)
+// doubles of a mapped .shp record.
 #include <cstddef>
 #include <cstdint>
 

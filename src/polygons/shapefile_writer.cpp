@@ -29,8 +29,10 @@ constexpr const char* utm33_wkt =
 
 // The parts of a shapefile, written under temporary names beside the target and renamed into
 // place once every one is complete: a failure (a full disk) leaves neither a half-written set
-// nor a damaged earlier one. The temporaries are removed on every path out.
-constexpr const char* kParts[] = {"shp", "shx", "dbf", "cpg", "prj"};
+// nor a damaged earlier one. The temporaries are removed on every path out. The .shp is
+// renamed last, so a set with the new .shp is whole (five renames are not one atomic step:
+// a reader that opens the set meanwhile may see new sidecars beside the old .shp).
+constexpr const char* kParts[] = {"shx", "dbf", "cpg", "prj", "shp"};
 
 class TemporarySet {
  public:
@@ -44,6 +46,16 @@ class TemporarySet {
   TemporarySet& operator=(const TemporarySet&) = delete;
 
   [[nodiscard]] std::string part(const char* ext) const { return stem_ + "." + ext; }
+
+  // `message` (shapelib's, or the system's) naming the target instead of the temporaries.
+  [[nodiscard]] std::string about_target(std::string message) const {
+    const std::string target_stem = final_.substr(0, final_.size() - 4);
+    for (std::size_t at = message.find(stem_); at != std::string::npos;
+         at = message.find(stem_, at + target_stem.size())) {
+      message.replace(at, stem_.size(), target_stem);
+    }
+    return message;
+  }
 
   // Renames every part to the target's name for it.
   void commit() const {
@@ -73,17 +85,24 @@ void write_shapefile(const std::string& path, const PolygonSet& polygons,
   const std::string shp = parts.part("shp");
   SAHooks hooks = detail::buffered_write_hooks();
   (void)detail::take_write_failure();  // nothing left over from an earlier call
+  // What went wrong, in one line naming the target: the system's refusal (a full disk) when
+  // there was one, since shapelib reports only its consequence, else shapelib's message.
+  const auto fail = [&](const std::string& what) {
+    if (const std::string failure = detail::take_write_failure(); !failure.empty()) {
+      throw IoError(target + ": cannot write: " + failure);
+    }
+    throw IoError(parts.about_target(target + ": " + what + ": " + detail::take_shapelib_error()));
+  };
   detail::ShpFile file(SHPCreateLL(shp.c_str(), SHPT_POLYGON, &hooks));
-  if (!file) throw IoError(target + ": cannot create: " + detail::take_shapelib_error());
+  if (!file) fail("cannot create");
   const std::string dbf_path = parts.part("dbf");
   detail::DbfFile dbf(DBFCreateLL(dbf_path.c_str(), "UTF-8", &hooks));  // also writes the .cpg
-  const std::string dbf_name = sibling(target, "dbf");  // errors name the target, not the temporary
-  if (!dbf) throw IoError(dbf_name + ": cannot create: " + detail::take_shapelib_error());
+  if (!dbf) fail("cannot create the .dbf");
   std::size_t width = 1;
   for (const auto& n : names) width = std::max(width, n.size());
   width = std::min<std::size_t>(width, 254);
   if (DBFAddField(dbf.get(), "NAME", FTString, static_cast<int>(width), 0) < 0) {
-    throw IoError(dbf_name + ": cannot add field NAME");
+    fail("cannot add field NAME to the .dbf");
   }
   std::vector<int> starts;
   for (std::uint64_t r = 0; r < polygons.records(); ++r) {
@@ -99,15 +118,11 @@ void write_shapefile(const std::string& path, const PolygonSet& polygons,
                                         n, polygons.x.data() + v0, polygons.y.data() + v0,
                                         nullptr, nullptr));
     if (!o || SHPWriteObject(file.get(), -1, o.get()) < 0) {
-      if (const std::string failure = detail::take_write_failure(); !failure.empty()) {
-        throw IoError(target + ": cannot write: " + failure);  // the system refused (disk full)
-      }
-      throw IoError(target + ": cannot write record " + std::to_string(r) + ": " +
-                    detail::take_shapelib_error());
+      fail("cannot write record " + std::to_string(r));
     }
     const std::string name = r < names.size() ? names[r].substr(0, width) : std::string();
     if (DBFWriteStringAttribute(dbf.get(), static_cast<int>(r), 0, name.c_str()) == 0) {
-      throw IoError(dbf_name + ": cannot write record " + std::to_string(r));
+      fail("cannot write record " + std::to_string(r) + " of the .dbf");
     }
   }
   file.reset();  // closing flushes the last buffered bytes

@@ -26,13 +26,14 @@ struct Random {
   }
 };
 
-// remainder(lon, 360): the longitude in [-180, 180]. The generator's longitudes lie within
-// (-540, 540), where that is lon, lon - 360 or lon + 360, each exact (Sterbenz), so the same
-// bits as std::remainder without its cost (a quarter of the generation time).
+// remainder(lon, 360): the longitude in [-180, 180]. The generator's longitudes lie in
+// [-180, 240], where that is lon or lon - 360, the subtraction exact (Sterbenz), so the same
+// bits as std::remainder without its cost (a quarter of the generation time). (On (-360, -180)
+// lon + 360 would be as exact; at -360 it would give +0 where remainder gives -0.)
 double wrap(double lon) {
   if (lon >= -180.0 && lon <= 180.0) return lon;
   if (lon > 180.0 && lon < 540.0) return lon - 360.0;
-  if (lon < -180.0 && lon > -540.0) return lon + 360.0;
+  if (lon < -180.0 && lon > -360.0) return lon + 360.0;
   return std::remainder(lon, 360.0);
 }
 

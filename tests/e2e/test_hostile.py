@@ -86,7 +86,8 @@ def test_nbody_disk_fills_mid_run_keeps_the_previous_checkpoint(small_disk, rank
 def test_shapefile_that_outgrows_the_disk_leaves_nothing_behind(small_disk, ranks, tmp_path):
     """--write-shapefile of a set larger than the free space: one message, no part of the
     shapefile and no temporary left, and an earlier shapefile of that name kept whole."""
-    small = ["polygons", "--generate", 10, "--crs", "projected", "-q", "-o", tmp_path / "a.h5"]
+    small = ["polygons", "--generate", 10, "--crs", "projected", "-q", "--overwrite", "-o",
+             tmp_path / "a.h5"]
     assert run(small + ["--write-shapefile", small_disk / "set.shp"], ranks=ranks,
                timeout=DEADLINE).returncode == 0
     before = {p.name: p.read_bytes() for p in small_disk.iterdir()}
@@ -97,6 +98,15 @@ def test_shapefile_that_outgrows_the_disk_leaves_nothing_behind(small_disk, rank
     print(line)
     assert "set.shp" in line and "No space left" in line
     assert {p.name: p.read_bytes() for p in small_disk.iterdir()} == before
+    # A disk already full: the parts cannot even be created; the message says why.
+    fill(small_disk, 0)
+    line = one_error(run(small + ["--write-shapefile", small_disk / "set.shp"], ranks=ranks,
+                         timeout=DEADLINE))
+    print(line)
+    assert "set.shp" in line and "No space left" in line and "rankwise-tmp" not in line
+    del before  # the filler is new; the set must be as it was
+    assert sorted(names(small_disk)) == ["filler", "set.cpg", "set.dbf", "set.prj", "set.shp",
+                                         "set.shx"]
 
 
 # --- special files ---------------------------------------------------------------------------

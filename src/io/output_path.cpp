@@ -47,7 +47,10 @@ std::string this_host() {
 
 // ".NAME.tmp-" : the prefix of every temporary of `path`.
 std::string temporary_prefix(const std::string& path) {
-  return "." + fs::path(path).filename().string() + ".tmp-";
+  std::string prefix(".");  // appended, not "." + name: GCC 12 warns falsely (-Wrestrict) on that
+  prefix += fs::path(path).filename().string();
+  prefix += ".tmp-";
+  return prefix;
 }
 
 // Move without replacing: renameat2(RENAME_NOREPLACE), or link + unlink where the file system
@@ -132,15 +135,25 @@ void publish(const std::string& temporary, const std::string& path, bool replace
   fsync_path(parent_of(path), O_RDONLY | O_DIRECTORY);
 }
 
+std::string temporary_tag() { return this_host() + "-" + std::to_string(::getpid()); }
+
 std::vector<std::string> clean_leftovers(const std::string& path) {
+  return clean_leftovers(parent_of(path), temporary_prefix(path), "");
+}
+
+std::vector<std::string> clean_leftovers(const std::string& directory, const std::string& prefix,
+                                         const std::string& suffix) {
   std::vector<std::string> lines;
-  const std::string prefix = temporary_prefix(path);
   const std::string host = this_host();
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(parent_of(path), ec)) {
+  for (const auto& entry : fs::directory_iterator(directory, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind(prefix, 0) != 0) continue;
-    const std::string tag = name.substr(prefix.size());  // HOST-PID (or PID: older runs)
+    if (name.size() < prefix.size() + suffix.size() || name.rfind(prefix, 0) != 0 ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+      continue;
+    }
+    // HOST-PID (or PID: older runs)
+    const std::string tag = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
     const auto dash = tag.rfind('-');
     const std::string owner_host = dash == std::string::npos ? host : tag.substr(0, dash);
     const std::string pid_text = dash == std::string::npos ? tag : tag.substr(dash + 1);
@@ -191,7 +204,7 @@ OutputPath::OutputPath(std::string final_path, OutputRules rules, const parallel
     }
     // Hidden name in the same directory (rename must not cross file systems).
     const fs::path p(final_);
-    const std::string name = temporary_prefix(final_) + this_host() + "-" + std::to_string(::getpid());
+    const std::string name = temporary_prefix(final_) + temporary_tag();
     temporary_ = (p.parent_path() / name).string();
     const int fd = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
     if (fd < 0) {

@@ -1,20 +1,19 @@
 // Writing polygon shapefiles with shapelib (synthetic sets, tests).
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <vector>
 
 #include "rankwise/errors.hpp"
+#include "rankwise/io/output_path.hpp"
 #include "rankwise/polygons/shapefile.hpp"
 #include "shapelib_handles.hpp"
 
 namespace rankwise::polygons {
 namespace {
+namespace fs = std::filesystem;
 constexpr const char* wgs84_wkt =
     "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,"
     "298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]]";
@@ -27,18 +26,30 @@ constexpr const char* utm33_wkt =
     "PARAMETER[\"Central_Meridian\",15.0],PARAMETER[\"Scale_Factor\",0.9996],"
     "PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]";
 
-// The parts of a shapefile, written under temporary names beside the target and renamed into
-// place once every one is complete: a failure (a full disk) leaves neither a half-written set
-// nor a damaged earlier one. The temporaries are removed on every path out. The .shp is
-// renamed last, so a set with the new .shp is whole (five renames are not one atomic step:
-// a reader that opens the set meanwhile may see new sidecars beside the old .shp).
+// The parts of a shapefile, written under temporary names beside the target
+// (".STEM.tmp-HOST-PID.EXT", as io::OutputPath names its temporaries) and published (synced,
+// renamed) once every one is complete: a failure (a full disk) leaves neither a half-written
+// set nor a damaged earlier one. The temporaries are removed on every path out, and those of
+// killed runs on the next write. The .shp is renamed last, so a set with the new .shp is whole
+// (five renames are not one atomic step: a reader opening the set meanwhile may see new
+// sidecars beside the old .shp).
 constexpr const char* kParts[] = {"shx", "dbf", "cpg", "prj", "shp"};
 
 class TemporarySet {
  public:
-  explicit TemporarySet(const std::string& shp)
-      : final_(shp), stem_(shp.substr(0, shp.size() - 4) + ".rankwise-tmp-" +
-                           std::to_string(::getpid())) {}
+  explicit TemporarySet(const std::string& shp) : final_(shp) {
+    const fs::path target(shp);
+    const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    std::string prefix(".");  // appended, not "." + stem: GCC 12 warns falsely (-Wrestrict)
+    prefix += target.stem().string();
+    prefix += ".tmp-";
+    for (const char* ext : kParts) {
+      for (const auto& line : io::clean_leftovers(dir.string(), prefix, std::string(".") + ext)) {
+        std::fprintf(stderr, "rankwise: %s\n", line.c_str());
+      }
+    }
+    stem_ = (dir / (prefix + io::temporary_tag())).string();
+  }
   ~TemporarySet() {
     for (const char* ext : kParts) (void)std::remove(part(ext).c_str());
   }
@@ -57,14 +68,9 @@ class TemporarySet {
     return message;
   }
 
-  // Renames every part to the target's name for it.
+  // Publishes every part under the target's name for it, the .shp last.
   void commit() const {
-    for (const char* ext : kParts) {
-      const std::string target = sibling(final_, ext);
-      if (std::rename(part(ext).c_str(), target.c_str()) != 0) {
-        throw IoError(target + ": cannot write: " + std::strerror(errno));
-      }
-    }
+    for (const char* ext : kParts) io::publish(part(ext), sibling(final_, ext), true);
   }
 
  private:

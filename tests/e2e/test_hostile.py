@@ -185,6 +185,24 @@ def test_leftover_temporaries_of_killed_runs_are_removed(tmp_path):
     assert other.exists() and "some_other_node" in r.stderr
 
 
+def test_leftover_shapefile_parts_of_killed_runs_are_removed(tmp_path):
+    host = socket.gethostname().replace("-", "_").replace("/", "_")
+    dead = [tmp_path / f".set.tmp-{host}-999999999.{ext}" for ext in ("shp", "dbf")]
+    for p in dead:
+        p.write_bytes(b"torn")
+    other = tmp_path / ".set.tmp-some_other_node-12.shx"
+    other.write_bytes(b"maybe alive")
+    r = run(["polygons", "--generate", 5, "-q", "-o", tmp_path / "g.h5",
+             "--write-shapefile", tmp_path / "set.shp"], ranks=2, timeout=60)
+    assert r.returncode == 0, r.stderr
+    for p in dead:
+        assert not p.exists() and f"removed '{p}'" in r.stderr, r.stderr
+    assert other.exists() and "some_other_node" in r.stderr
+    assert sorted(names(tmp_path)) == sorted([".set.tmp-some_other_node-12.shx", "g.h5",
+                                              "set.cpg", "set.dbf", "set.prj", "set.shp",
+                                              "set.shx"])
+
+
 # --- non-finite physics ----------------------------------------------------------------------
 @pytest.mark.parametrize("ranks", [1, 2])
 def test_nonfinite_state_stops_with_one_message_and_keeps_good_data(tmp_path, ranks):

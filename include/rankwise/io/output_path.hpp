@@ -62,6 +62,12 @@ void publish(const std::string& temporary, const std::string& path, bool replace
 /// Remove temporaries ".NAME.tmp-HOST-PID" of `path` left by dead processes on this host;
 /// returns one line per file removed or (other host, live process) left in place.
 std::vector<std::string> clean_leftovers(const std::string& path);
+/// The same for temporaries named PREFIX + "HOST-PID" + SUFFIX in `directory` (outputs made of
+/// several files, such as a shapefile's parts).
+std::vector<std::string> clean_leftovers(const std::string& directory, const std::string& prefix,
+                                         const std::string& suffix);
+/// "HOST-PID" of this process, as temporaries are tagged.
+[[nodiscard]] std::string temporary_tag();
 
 
 }  // namespace rankwise::io

@@ -31,6 +31,16 @@ constexpr std::uint64_t block_vertices = 4096;
 // per record (the same vertices + 4 that partition() balances).
 double record_weight(std::uint64_t vertices) { return static_cast<double>(vertices) + 4.0; }
 
+// A block's `seconds` shared out among its records [first, last) of `m` by weight: exact for a
+// record alone in its block.
+void share_block_time(Measurements& m, std::uint64_t first, std::uint64_t last, double seconds) {
+  double weight = 0;
+  for (std::uint64_t r = first; r < last; ++r) weight += record_weight(m.vertices[r]);
+  for (std::uint64_t r = first; r < last; ++r) {
+    m.seconds[r] = seconds / weight * record_weight(m.vertices[r]);
+  }
+}
+
 // Block boundaries over records [begin, end): consecutive records until the block holds at
 // least block_vertices vertices. Returns begin, ..., end.
 std::vector<std::uint64_t> timing_blocks(const PolygonSet& set, std::uint64_t begin,
@@ -134,7 +144,6 @@ void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint6
       const std::uint64_t first = blocks[static_cast<std::size_t>(b)];
       const std::uint64_t last = blocks[static_cast<std::size_t>(b) + 1];
       const double t0 = timing::now();
-      double weight = 0;
       for (std::uint64_t r = first; r < last; ++r) {
         if (geodesic) {
           try {
@@ -149,13 +158,8 @@ void measure_range(const PolygonSet& set, AreaMode mode, int threads, std::uint6
         if (planar) m.area_planar[r] = planar_area(set, r).area;
         m.vertices[r] = set.record_vertices(r);
         m.parts[r] = static_cast<std::uint32_t>(set.end_ring(r) - set.first_ring(r));
-        weight += record_weight(m.vertices[r]);
       }
-      // The block's time shared out by weight: exact for a record alone in its block.
-      const double per_weight = (timing::now() - t0) / weight;
-      for (std::uint64_t r = first; r < last; ++r) {
-        m.seconds[r] = per_weight * record_weight(m.vertices[r]);
-      }
+      share_block_time(m, first, last, timing::now() - t0);
     }
   }
   if (!error.empty()) throw InputError(error);
@@ -189,10 +193,7 @@ void planar_chunk(const ShapefileReader& file, std::uint64_t b, std::uint64_t e,
       errors[kk] = std::current_exception();
       continue;
     }
-    double weight = 0;
-    for (std::size_t r = to; r < to + n; ++r) weight += record_weight(m.vertices[r]);
-    const double per_weight = (timing::now() - t0) / weight;
-    for (std::size_t r = to; r < to + n; ++r) m.seconds[r] = per_weight * record_weight(m.vertices[r]);
+    share_block_time(m, to, to + n, timing::now() - t0);
   }
   for (const std::exception_ptr& error : errors) {
     if (error) std::rethrow_exception(error);

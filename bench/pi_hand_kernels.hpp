@@ -7,7 +7,8 @@
 //     seed and samples (same counter mapping, words -> doubles and quarter-circle test).
 // Each exists for AVX-512 (8 double lanes) and AVX2 + FMA (4 lanes), in several shapes; in
 // divider_shapes() and philox_shapes() the first shape of each instruction set is the fastest
-// measured on Zen 5 (figures in pi_hand_kernels.cpp), the one bench_pi_kernels compares with.
+// measured on Zen 5 (figures in pi_hand_avx512.cpp and pi_hand_avx2.cpp), the one
+// bench_pi_kernels compares with.
 // `bench_pi_kernels shapes` measures all of them, to re-tune on another CPU.
 #pragma once
 #include <cstdint>
